@@ -1,0 +1,188 @@
+//! Hand-written argument parser and the usage text.
+use crate::config::DEFAULT_CONFIG_PATH;
+use crate::error::Error;
+use std::path::PathBuf;
+
+pub const USAGE: &str = "\
+ddnsup - keep DNS records pointing at this network's public address (one pass, for cron)
+
+Usage: ddnsup [run|check|status] [options]
+
+Commands:
+  run       one pass over every record, then exit (the default)
+  check     validate the config without touching the network
+  status    print what is remembered about each record (never a secret)
+
+Options:
+  -c, --config PATH   config file (default /etc/ddnsup/config.toml)
+      --state PATH    state file (overrides state_file in the config)
+      --force         update every record now, stopped and backed-off ones too
+      --dry-run       find the address and decide, print the requests that would be
+                      sent (secrets hidden); send no update, write no state
+  -v, --verbose       more detail (-vv: debug)
+  -q, --quiet         warnings and errors only
+  -V, --version       print the version
+  -h, --help          print this help
+
+Exit codes:
+  0  every record is current or was updated
+  1  a transient failure somewhere; a later run retries (with backoff)
+  2  usage or configuration error
+  3  a provider rejected a record for good; fix the config (not retried until it changes)
+  4  another run holds the lock
+  With several outcomes: 2 over 3 over 1 over 0.
+";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Run,
+    Check,
+    Status,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Args {
+    pub command: Command,
+    pub config: PathBuf,
+    pub state: Option<PathBuf>,
+    pub force: bool,
+    pub dry_run: bool,
+    /// -1 quiet, 0 normal, 1 verbose, 2 debug.
+    pub verbosity: i8,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    Args(Args),
+    Help,
+    Version,
+}
+
+/// Parses the arguments after the program name.
+pub fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Parsed, Error> {
+    let mut args = Args {
+        command: Command::Run,
+        config: PathBuf::from(DEFAULT_CONFIG_PATH),
+        state: None,
+        force: false,
+        dry_run: false,
+        verbosity: 0,
+    };
+    let mut command_seen = false;
+    let mut it = argv.into_iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, Error> {
+            match inline.clone().or_else(|| it.next()) {
+                Some(v) if !v.is_empty() => Ok(v),
+                _ => Err(Error::Usage(format!("{name} needs a path"))),
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Parsed::Help),
+            "-V" | "--version" => return Ok(Parsed::Version),
+            "-c" | "--config" => args.config = PathBuf::from(value("--config")?),
+            "--state" => args.state = Some(PathBuf::from(value("--state")?)),
+            "--force" => args.force = true,
+            "--dry-run" => args.dry_run = true,
+            "-v" | "--verbose" => args.verbosity = args.verbosity.max(0) + 1,
+            "-vv" => args.verbosity = 2,
+            "-q" | "--quiet" => args.verbosity = -1,
+            "run" | "check" | "status" if !command_seen => {
+                command_seen = true;
+                args.command = match flag.as_str() {
+                    "run" => Command::Run,
+                    "check" => Command::Check,
+                    _ => Command::Status,
+                };
+            }
+            other if other.starts_with('-') => {
+                return Err(Error::Usage(format!("unknown option \"{other}\"")));
+            }
+            other => return Err(Error::Usage(format!("unexpected argument \"{other}\""))),
+        }
+        if inline.is_some() && !matches!(flag.as_str(), "--config" | "--state") {
+            return Err(Error::Usage(format!("{flag} takes no value")));
+        }
+    }
+    args.verbosity = args.verbosity.min(2);
+    Ok(Parsed::Args(args))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Parsed, Error> {
+        parse_args(s.split_whitespace().map(String::from))
+    }
+
+    fn args(s: &str) -> Args {
+        match parse(s) {
+            Ok(Parsed::Args(a)) => a,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let a = args("");
+        assert_eq!(a.command, Command::Run);
+        assert_eq!(a.config, PathBuf::from("/etc/ddnsup/config.toml"));
+        assert_eq!(
+            (a.force, a.dry_run, a.verbosity, a.state),
+            (false, false, 0, None)
+        );
+    }
+
+    #[test]
+    fn commands_and_options() {
+        let a = args("check -c /tmp/c.toml");
+        assert_eq!(
+            (a.command, a.config),
+            (Command::Check, PathBuf::from("/tmp/c.toml"))
+        );
+        let a = args("--config=/x.toml status --state /run/s.json");
+        assert_eq!(a.command, Command::Status);
+        assert_eq!(a.state, Some(PathBuf::from("/run/s.json")));
+        let a = args("run --force --dry-run -q");
+        assert!(a.force && a.dry_run);
+        assert_eq!(a.verbosity, -1);
+        assert_eq!(args("-v -v -v").verbosity, 2);
+        assert_eq!(args("-vv").verbosity, 2);
+        assert_eq!(parse("-h").unwrap(), Parsed::Help);
+        assert_eq!(parse("--version").unwrap(), Parsed::Version);
+    }
+
+    #[test]
+    fn mistakes_are_usage_errors() {
+        for s in [
+            "--frce",
+            "-c",
+            "--config=",
+            "run run",
+            "update",
+            "--force=yes",
+            "-x",
+        ] {
+            let e = parse(s).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{s}");
+        }
+    }
+
+    #[test]
+    fn usage_documents_every_exit_code() {
+        for code in [
+            "0  every",
+            "1  a transient",
+            "2  usage",
+            "3  a provider",
+            "4  another",
+        ] {
+            assert!(USAGE.contains(code), "{code}");
+        }
+    }
+}

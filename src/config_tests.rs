@@ -1,0 +1,223 @@
+//! Config validation tests: every mistake names the record and the key.
+use super::*;
+
+fn parse(text: &str) -> Result<Config, Error> {
+    parse_config(text, Path::new("/etc/ddnsup/config.toml"))
+}
+
+fn err(text: &str) -> String {
+    match parse(text) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => {
+            assert_eq!(e.exit_code(), 2, "{e}");
+            e.to_string()
+        }
+    }
+}
+
+const NAMECHEAP: &str = "[[record]]\nprovider = \"namecheap\"\nhost = \"home\"\ndomain = \"example.com\"\npassword = \"0123456789abcdef0123456789abcdef\"\n";
+
+const FULL: &str = r#"
+state_file = "/var/lib/ddnsup/state.json"
+timeout = 7
+refresh_days = 10
+
+[ip]
+sources = ["https://ip.example/a", "http://ip.example/b"]
+
+[[record]]
+provider = "namecheap"
+host = "@"
+domain = "example.com"
+password = "secret-nc"
+
+[[record]]
+provider = "dyndns2"
+server = "https://members.dyndns.org"
+hostname = "home.example.org"
+username = "me"
+password = 'p@ss"w\rd'
+
+[[record]]
+provider = "duckdns"
+domain = "myhome.duckdns.org"
+token = "tok"
+
+[[record]]
+provider = "he"
+hostname = "he.example.net"
+password = "key"
+"#;
+
+#[test]
+fn full_example() {
+    let c = parse(FULL).unwrap();
+    assert_eq!(c.state_file, PathBuf::from("/var/lib/ddnsup/state.json"));
+    assert_eq!((c.timeout_secs, c.refresh_secs), (7, 10 * 86_400));
+    assert_eq!(
+        c.sources,
+        vec!["https://ip.example/a", "http://ip.example/b"]
+    );
+    let labels: Vec<String> = c.records.iter().map(Record::label).collect();
+    assert_eq!(
+        labels,
+        vec![
+            "example.com (namecheap)",
+            "home.example.org (dyndns2)",
+            "myhome.duckdns.org (duckdns)",
+            "he.example.net (he)"
+        ]
+    );
+    assert_eq!(c.records[1].index, 2);
+    assert_eq!(c.records[0].key, "namecheap example.com A");
+    let plan = c.records[1].provider.plan("81.2.69.160".parse().unwrap());
+    assert_eq!(plan[0].url, "https://members.dyndns.org/nic/update");
+    let auth = &plan[0].headers[0].value;
+    assert_eq!(
+        auth,
+        &format!("Basic {}", crate::http::base64(br#"me:p@ss"w\rd"#))
+    );
+    // HE logs in with the hostname itself.
+    let plan = c.records[3].provider.plan("81.2.69.160".parse().unwrap());
+    assert_eq!(
+        plan[0].headers[0].value,
+        format!("Basic {}", crate::http::base64(b"he.example.net:key"))
+    );
+}
+
+#[test]
+fn defaults() {
+    let c = parse(NAMECHEAP).unwrap();
+    assert_eq!(c.state_file, PathBuf::from("/etc/ddnsup/state.json"));
+    assert_eq!(c.timeout_secs, DEFAULT_TIMEOUT_SECS);
+    assert_eq!(c.refresh_secs, 25 * 86_400);
+    assert_eq!(c.sources.len(), DEFAULT_SOURCES.len());
+    assert!(c.ca_file.is_none());
+    let plan = c.records[0].provider.plan("81.2.69.160".parse().unwrap());
+    assert_eq!(
+        plan[0].url,
+        "https://dynamicdns.park-your-domain.com/update"
+    );
+}
+
+#[test]
+fn mistakes_name_the_record_and_key() {
+    let typo = FULL.replace("username = \"me\"", "username = \"me\"\npasword = \"x\"");
+    let e = err(&typo);
+    assert!(
+        e.contains("record 2 (dyndns2): unknown key \"pasword\""),
+        "{e}"
+    );
+    assert!(e.contains("did you mean \"password\""), "{e}");
+    let cases = [
+        (NAMECHEAP.replace("host = \"home\"\n", ""), "record 1 (namecheap): missing key \"host\""),
+        (NAMECHEAP.replace("\"home\"", "3"), "record 1 (namecheap): key \"host\": must be a string, not an integer"),
+        (NAMECHEAP.replace("namecheap", "namechep"), "record 1 (namechep): unknown provider \"namechep\""),
+        (NAMECHEAP.replace("provider = \"namecheap\"\n", ""), "record 1: missing key \"provider\""),
+        (format!("timeout = 0\n{NAMECHEAP}"), "key \"timeout\": 0 is out of range"),
+        (format!("timeout = \"10\"\n{NAMECHEAP}"), "key \"timeout\": must be a whole number"),
+        (format!("colour = true\n{NAMECHEAP}"), "top level: unknown key \"colour\""),
+        (format!("[ip]\nsource = []\n{NAMECHEAP}"), "[ip]: unknown key \"source\""),
+        (format!("[ip]\nsources = []\n{NAMECHEAP}"), "[ip]: key \"sources\": must name at least one URL"),
+        (format!("[ip]\nsources = [\"ftp://x\"]\n{NAMECHEAP}"), "not an http(s):// URL"),
+        (format!("{NAMECHEAP}server = \"http://plain.example\"\n"), "plain http:// is refused"),
+        (format!("{NAMECHEAP}server = \"https://u:p@x.example\"\n"), "holds credentials"),
+        (format!("{NAMECHEAP}password_file = \"/x\"\n"), "set either password or password_file"),
+        (NAMECHEAP.replace("password = \"0123456789abcdef0123456789abcdef\"\n", ""), "missing key \"password\" (or \"password_file\")"),
+        (NAMECHEAP.replace("\"home\"", "\"home.example.com\""), "give only the label"),
+        (format!("{NAMECHEAP}{NAMECHEAP}"), "record 2 (namecheap): updates the same name as record 1"),
+        ("timeout = 5\n".to_string(), "no [[record]]"),
+        ("[record]\nprovider = \"duckdns\"\n".to_string(), "[[record]]"),
+        ("timeout = = 5\n".to_string(), "line 1"),
+        ("[[record]]\nprovider = \"dyndns2\"\nhostname = \"h.example\"\nusername = \"u\"\npassword = \"p\"\n".to_string(), "record 1 (dyndns2): missing key \"server\""),
+        ("[[record]]\nprovider = \"noip\"\nhostname = \"h.example\"\npassword = \"p\"\n".to_string(), "record 1 (noip): missing key \"username\""),
+        ("[[record]]\nprovider = \"duckdns\"\ndomain = \"a,b\"\ntoken = \"t\"\n".to_string(), "one DuckDNS sub-name"),
+        ("[[record]]\nprovider = \"duckdns\"\ndomain = \"a\"\ntoken = \"\"\n".to_string(), "key \"token\": must not be empty"),
+        ("[[record]]\nprovider = \"duckdns\"\ndomain = \"a\"\ntoken = \"t\"\nallow_http = \"yes\"\n".to_string(), "key \"allow_http\": must be a boolean"),
+    ];
+    for (text, want) in cases {
+        let e = err(&text);
+        assert!(e.contains(want), "wanted {want:?} in {e:?}");
+        assert!(e.contains("/etc/ddnsup/config.toml"), "{e}");
+    }
+}
+
+#[test]
+fn http_allowed_only_where_asked() {
+    let c = parse(&format!(
+        "{NAMECHEAP}server = \"http://127.0.0.1:8080\"\nallow_http = true\n"
+    ))
+    .unwrap();
+    let plan = c.records[0].provider.plan("81.2.69.160".parse().unwrap());
+    assert_eq!(plan[0].url, "http://127.0.0.1:8080/update");
+    // A server URL with a path is used as the full endpoint.
+    let c = parse(&format!(
+        "{NAMECHEAP}server = \"https://nc.example/custom/\"\n"
+    ))
+    .unwrap();
+    let plan = c.records[0].provider.plan("81.2.69.160".parse().unwrap());
+    assert_eq!(plan[0].url, "https://nc.example/custom");
+}
+
+#[test]
+fn secrets_from_files_and_fingerprints() {
+    let dir = std::env::temp_dir().join(format!("ddnsup-config-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("nc.secret"), "from-file\n").unwrap();
+    let text = NAMECHEAP.replace(
+        "password = \"0123456789abcdef0123456789abcdef\"",
+        "password_file = \"nc.secret\"",
+    );
+    let c = parse_config(&text, &dir.join("config.toml")).unwrap();
+    let plan = c.records[0].provider.plan("81.2.69.160".parse().unwrap());
+    assert!(plan[0].wire_url().contains("password=from-file&"));
+    let fp1 = c.records[0].fingerprint.clone();
+    std::fs::write(dir.join("nc.secret"), "changed\n").unwrap();
+    let c = parse_config(&text, &dir.join("config.toml")).unwrap();
+    assert_ne!(
+        c.records[0].fingerprint, fp1,
+        "a new secret must count as a config change"
+    );
+    let missing = text.replace("nc.secret", "absent.secret");
+    let Err(e) = parse_config(&missing, &dir.join("config.toml")) else {
+        panic!("accepted")
+    };
+    let e = e.to_string();
+    assert!(e.contains("key \"password_file\": cannot read"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let a = parse(NAMECHEAP).unwrap().records[0].fingerprint.clone();
+    let b = parse(&NAMECHEAP.replace("0123", "4567")).unwrap().records[0]
+        .fingerprint
+        .clone();
+    let same = parse(&format!("timeout = 9\n{NAMECHEAP}")).unwrap().records[0]
+        .fingerprint
+        .clone();
+    assert_ne!(a, b);
+    assert_eq!(
+        a, same,
+        "top-level settings are not part of a record's fingerprint"
+    );
+}
+
+#[test]
+fn debug_output_never_shows_secrets() {
+    let s = Secret("hunter2".to_string());
+    assert_eq!(format!("{s:?}"), "***");
+    let c = parse(FULL).unwrap();
+    for r in &c.records {
+        for req in r.provider.plan("81.2.69.160".parse().unwrap()) {
+            let shown = format!("{req:?}");
+            for secret in ["secret-nc", "p@ss", "tok", "key"] {
+                assert!(!shown.contains(&format!("={secret}")), "{shown}");
+            }
+        }
+    }
+}
+
+#[test]
+fn edit_distance_works() {
+    assert_eq!(edit_distance("password", "pasword"), 1);
+    assert_eq!(edit_distance("host", "hostname"), 4);
+    assert_eq!(edit_distance("", "abc"), 3);
+}

@@ -1,0 +1,153 @@
+//! The one error enum: its user-facing `Display`, the transient/fatal class, exit codes.
+use std::fmt;
+
+/// Exit codes, documented in `--help` and the README.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_TRANSIENT: i32 = 1;
+pub const EXIT_CONFIG: i32 = 2;
+pub const EXIT_FATAL: i32 = 3;
+pub const EXIT_LOCKED: i32 = 4;
+
+/// Everything that can go wrong, classified where it is detected.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// Bad command line.
+    Usage(String),
+    /// Bad or unreadable configuration; the message names the file, record and key.
+    Config(String),
+    /// Another run holds the lock.
+    Locked(String),
+    /// Try again on a later run: network trouble, server errors, rate limits.
+    /// `retry_after_secs` is the provider's own minimum wait, when it gave one.
+    Transient {
+        message: String,
+        retry_after_secs: Option<u64>,
+    },
+    /// The provider rejected the record for good; stop until the config changes.
+    Fatal(String),
+    /// The run finished but some records did not: the worst outcome decides the code.
+    Records { transient: usize, fatal: usize },
+}
+
+/// How a failure should be treated by later runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Transient,
+    Fatal,
+}
+
+impl Error {
+    pub fn transient(message: impl Into<String>) -> Error {
+        Error::Transient {
+            message: message.into(),
+            retry_after_secs: None,
+        }
+    }
+
+    pub fn transient_after(message: impl Into<String>, secs: u64) -> Error {
+        Error::Transient {
+            message: message.into(),
+            retry_after_secs: Some(secs),
+        }
+    }
+
+    pub fn fatal(message: impl Into<String>) -> Error {
+        Error::Fatal(message.into())
+    }
+
+    /// The class of a per-record failure; configuration problems count as fatal.
+    pub fn class(&self) -> Class {
+        match self {
+            Error::Transient { .. } | Error::Locked(_) => Class::Transient,
+            Error::Records { fatal, .. } if *fatal == 0 => Class::Transient,
+            _ => Class::Fatal,
+        }
+    }
+
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Error::Transient {
+                retry_after_secs, ..
+            } => *retry_after_secs,
+            _ => None,
+        }
+    }
+
+    /// The process exit code this error stands for.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) | Error::Config(_) => EXIT_CONFIG,
+            Error::Locked(_) => EXIT_LOCKED,
+            Error::Transient { .. } => EXIT_TRANSIENT,
+            Error::Fatal(_) => EXIT_FATAL,
+            Error::Records { fatal, .. } if *fatal > 0 => EXIT_FATAL,
+            Error::Records { .. } => EXIT_TRANSIENT,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(m) => write!(f, "{m} (see ddnsup --help)"),
+            Error::Config(m) => write!(f, "configuration error: {m}"),
+            Error::Locked(m) => write!(f, "another ddnsup run holds the lock {m}; exiting"),
+            Error::Transient {
+                message,
+                retry_after_secs: Some(s),
+            } => write!(f, "{message} (retry in {s} s or later)"),
+            Error::Transient { message, .. } => write!(f, "{message}"),
+            Error::Fatal(m) => write!(f, "{m}"),
+            Error::Records { transient, fatal } => {
+                let mut parts = Vec::new();
+                if *fatal > 0 {
+                    parts.push(format!(
+                        "{fatal} record(s) rejected by the provider (fix the config; not retried until it changes)"
+                    ));
+                }
+                if *transient > 0 {
+                    parts.push(format!(
+                        "{transient} record(s) failed for now (retried on a later run)"
+                    ));
+                }
+                write!(f, "{}", parts.join("; "))
+            }
+        }
+    }
+}
+
+impl From<crate::toml::ParseError> for Error {
+    fn from(e: crate::toml::ParseError) -> Error {
+        Error::Config(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_summary_codes() {
+        let e = Error::Records {
+            transient: 2,
+            fatal: 0,
+        };
+        assert_eq!(e.exit_code(), EXIT_TRANSIENT);
+        let e = Error::Records {
+            transient: 2,
+            fatal: 1,
+        };
+        assert_eq!(e.exit_code(), EXIT_FATAL);
+        assert!(e.to_string().contains("rejected"));
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(Error::transient("x").class(), Class::Transient);
+        assert_eq!(Error::fatal("x").class(), Class::Fatal);
+        assert_eq!(Error::transient_after("x", 60).retry_after_secs(), Some(60));
+        assert_eq!(Error::Config("x".into()).exit_code(), EXIT_CONFIG);
+        assert_eq!(Error::Usage("x".into()).exit_code(), EXIT_CONFIG);
+        assert_eq!(Error::Locked("x".into()).exit_code(), EXIT_LOCKED);
+    }
+}

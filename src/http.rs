@@ -1,0 +1,468 @@
+//! One small HTTP(S) transport over minreq: timeout, reply cap, User-Agent, redirects, redaction.
+use crate::error::Error;
+use std::fmt::Write as _;
+use std::io::Read;
+
+/// Replies larger than this are a failure, never read into memory whole.
+pub const MAX_REPLY_BYTES: usize = 64 * 1024;
+/// Status line and headers together.
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+const MAX_STATUS_LINE_BYTES: usize = 1024;
+/// Redirects followed by hand (minreq's own following is off, see DEPENDENCIES.md).
+const MAX_REDIRECTS: usize = 2;
+
+pub const USER_AGENT: &str = concat!(
+    "ddnsup/",
+    env!("CARGO_PKG_VERSION"),
+    " (+",
+    env!("CARGO_PKG_REPOSITORY"),
+    ")"
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+        }
+    }
+}
+
+/// A request as data: built by pure provider code, sent by `Client::send`, printed redacted.
+#[derive(Clone, PartialEq)]
+pub struct Request {
+    pub method: Method,
+    /// Scheme, authority and path, without query: `https://host:port/path`.
+    pub url: String,
+    /// Query pairs, unencoded; `secret` values are redacted when shown.
+    pub query: Vec<Param>,
+    pub headers: Vec<Param>,
+    pub body: Option<Vec<u8>>,
+    pub body_is_secret: bool,
+}
+
+#[derive(Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub value: String,
+    pub secret: bool,
+}
+
+impl Request {
+    pub fn get(url: impl Into<String>) -> Request {
+        Request {
+            method: Method::Get,
+            url: url.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            body_is_secret: false,
+        }
+    }
+
+    pub fn param(mut self, name: &str, value: impl Into<String>) -> Request {
+        self.query.push(Param::new(name, value, false));
+        self
+    }
+
+    pub fn secret_param(mut self, name: &str, value: impl Into<String>) -> Request {
+        self.query.push(Param::new(name, value, true));
+        self
+    }
+
+    pub fn secret_header(mut self, name: &str, value: impl Into<String>) -> Request {
+        self.headers.push(Param::new(name, value, true));
+        self
+    }
+
+    /// `Authorization: Basic ...` built by hand (RFC 7617); never put credentials in the URL.
+    pub fn basic_auth(self, user: &str, password: &str) -> Request {
+        let token = base64(format!("{user}:{password}").as_bytes());
+        self.secret_header("Authorization", format!("Basic {token}"))
+    }
+
+    pub fn carries_secret(&self) -> bool {
+        self.body_is_secret
+            || self.query.iter().any(|p| p.secret)
+            || self.headers.iter().any(|p| p.secret)
+    }
+
+    /// The URL as sent on the wire, every query value percent-encoded.
+    pub fn wire_url(&self) -> String {
+        self.url_with(|p| percent_encode(&p.value))
+    }
+
+    /// The request as a person may see it: secrets replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let mut s = format!(
+            "{} {}",
+            self.method.as_str(),
+            self.url_with(|p| if p.secret {
+                "***".to_string()
+            } else {
+                percent_encode(&p.value)
+            })
+        );
+        for h in &self.headers {
+            let value = if h.secret {
+                redact_header(&h.value)
+            } else {
+                h.value.clone()
+            };
+            let _ = write!(s, "\n  {}: {}", h.name, value);
+        }
+        if let Some(body) = &self.body {
+            if self.body_is_secret {
+                let _ = write!(s, "\n  <body of {} bytes, holds a secret>", body.len());
+            } else {
+                let _ = write!(s, "\n  {}", String::from_utf8_lossy(body));
+            }
+        }
+        s
+    }
+
+    fn url_with(&self, show: impl Fn(&Param) -> String) -> String {
+        let mut url = self.url.clone();
+        for (i, p) in self.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&percent_encode(&p.name));
+            url.push('=');
+            url.push_str(&show(p));
+        }
+        url
+    }
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl std::fmt::Debug for Param {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = if self.secret { "***" } else { &self.value };
+        write!(f, "{}={}", self.name, value)
+    }
+}
+
+impl Param {
+    fn new(name: &str, value: impl Into<String>, secret: bool) -> Param {
+        Param {
+            name: name.to_string(),
+            value: value.into(),
+            secret,
+        }
+    }
+}
+
+fn redact_header(value: &str) -> String {
+    match value.split_once(' ') {
+        Some((scheme, _)) => format!("{scheme} ***"),
+        None => "***".to_string(),
+    }
+}
+
+/// A reply, its body capped at `MAX_REPLY_BYTES`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub status: u16,
+    /// Header names lowercased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text (invalid UTF-8 replaced), for parsers of text protocols.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// `Retry-After` in seconds, when given as a number (the HTTP-date form is ignored).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        self.header("retry-after")?.trim().parse().ok()
+    }
+}
+
+/// Sends requests with one timeout and one User-Agent.
+pub struct Client {
+    pub timeout_secs: u64,
+}
+
+impl Client {
+    /// Sends `req`, following at most two safe redirects. Every failure here is transient:
+    /// the network, TLS, a timeout or an oversized reply say nothing about the record.
+    pub fn send(&self, req: &Request) -> Result<Reply, Error> {
+        let mut url = req.wire_url();
+        let method = req.method;
+        for _ in 0..=MAX_REDIRECTS {
+            let reply = self.send_once(req, method, &url)?;
+            if !matches!(reply.status, 301 | 302 | 303 | 307 | 308) {
+                return Ok(reply);
+            }
+            let location = reply.header("location").ok_or_else(|| {
+                Error::transient(format!("HTTP {} without a Location", reply.status))
+            })?;
+            let next = resolve_redirect(&url, location)?;
+            check_redirect(&url, &next, req.carries_secret())?;
+            url = next;
+        }
+        Err(Error::transient(format!(
+            "more than {MAX_REDIRECTS} redirects; not followed"
+        )))
+    }
+
+    fn send_once(&self, req: &Request, method: Method, url: &str) -> Result<Reply, Error> {
+        let mut r = minreq::Request::new(to_minreq_method(method), url)
+            .with_timeout(self.timeout_secs)
+            .with_follow_redirects(false)
+            .with_max_headers_size(MAX_HEADER_BYTES)
+            .with_max_status_line_length(MAX_STATUS_LINE_BYTES)
+            .with_header("User-Agent", USER_AGENT)
+            .with_header("Connection", "close");
+        for h in &req.headers {
+            r = r.with_header(h.name.as_str(), h.value.as_str());
+        }
+        if let Some(body) = &req.body {
+            r = r.with_body(body.clone());
+        }
+        let host = host_of(url);
+        let lazy = r.send_lazy().map_err(|e| self.describe(host, e))?;
+        let status = u16::try_from(lazy.status_code).unwrap_or(0);
+        let mut headers: Vec<(String, String)> = lazy
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .collect();
+        headers.sort();
+        let mut body = Vec::new();
+        let read = Read::take(lazy, MAX_REPLY_BYTES as u64 + 1).read_to_end(&mut body);
+        if let Err(e) = read {
+            return Err(Error::transient(format!(
+                "{host}: reading the reply failed: {}",
+                io_message(&e, self.timeout_secs)
+            )));
+        }
+        if body.len() > MAX_REPLY_BYTES {
+            return Err(Error::transient(format!(
+                "{host}: reply larger than {} KiB; not read",
+                MAX_REPLY_BYTES / 1024
+            )));
+        }
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn describe(&self, host: &str, e: minreq::Error) -> Error {
+        let msg = match e {
+            minreq::Error::IoError(io) => io_message(&io, self.timeout_secs),
+            other => other.to_string(),
+        };
+        Error::transient(format!("failed to reach {host}: {msg}"))
+    }
+}
+
+fn io_message(e: &std::io::Error, timeout_secs: u64) -> String {
+    match e.kind() {
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+            format!("timed out after {timeout_secs} s")
+        }
+        _ => e.to_string(),
+    }
+}
+
+fn to_minreq_method(m: Method) -> minreq::Method {
+    match m {
+        Method::Get => minreq::Method::Get,
+    }
+}
+
+/// `scheme://authority` of a URL.
+fn origin_of(url: &str) -> &str {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    &url[..end]
+}
+
+/// The host (and port) of a URL, for messages: never the path or query.
+pub fn host_of(url: &str) -> &str {
+    let origin = origin_of(url);
+    origin.find("://").map_or(origin, |i| &origin[i + 3..])
+}
+
+fn resolve_redirect(from: &str, location: &str) -> Result<String, Error> {
+    let location = location.trim();
+    if location.starts_with("https://") || location.starts_with("http://") {
+        Ok(location.to_string())
+    } else if location.starts_with('/') && !location.starts_with("//") {
+        Ok(format!("{}{}", origin_of(from), location))
+    } else {
+        Err(Error::transient(
+            "redirected to an unsupported location; not followed",
+        ))
+    }
+}
+
+/// Never from https to http; with credentials, never to another origin.
+fn check_redirect(from: &str, to: &str, carries_secret: bool) -> Result<(), Error> {
+    if from.starts_with("https://") && !to.starts_with("https://") {
+        return Err(Error::transient(format!(
+            "{}: redirected from https to plain http; not followed",
+            host_of(from)
+        )));
+    }
+    if carries_secret && !origin_of(from).eq_ignore_ascii_case(origin_of(to)) {
+        return Err(Error::transient(format!(
+            "{}: redirected to another host ({}); credentials not sent there",
+            host_of(from),
+            host_of(to)
+        )));
+    }
+    Ok(())
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Standard base64 with padding (RFC 4648), for Basic auth.
+pub fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_everything_but_unreserved() {
+        assert_eq!(percent_encode("a-b.c_d~e"), "a-b.c_d~e");
+        assert_eq!(
+            percent_encode("p@ss w&rd=+/%"),
+            "p%40ss%20w%26rd%3D%2B%2F%25"
+        );
+        assert_eq!(percent_encode("*"), "%2A");
+        assert_eq!(percent_encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(b"username:password"), "dXNlcm5hbWU6cGFzc3dvcmQ=");
+    }
+
+    #[test]
+    fn redaction_hides_secret_params_and_auth() {
+        let r = Request::get("https://h.example/update")
+            .param("host", "@")
+            .secret_param("password", "s3cr&t")
+            .basic_auth("me", "hunter2");
+        let shown = r.redacted();
+        assert!(shown.contains("host=%40"));
+        assert!(shown.contains("password=***"));
+        assert!(shown.contains("Authorization: Basic ***"));
+        assert!(!shown.contains("s3cr"));
+        assert!(!shown.contains(&base64(b"me:hunter2")));
+        assert_eq!(format!("{r:?}"), shown);
+        assert_eq!(
+            r.wire_url(),
+            "https://h.example/update?host=%40&password=s3cr%26t"
+        );
+        assert!(r.carries_secret());
+        assert!(!Request::get("https://x").param("a", "b").carries_secret());
+    }
+
+    #[test]
+    fn origins_and_hosts() {
+        assert_eq!(
+            origin_of("https://a.example:8443/x?y=1"),
+            "https://a.example:8443"
+        );
+        assert_eq!(host_of("https://a.example/x?password=1"), "a.example");
+        assert_eq!(host_of("http://127.0.0.1:80?x"), "127.0.0.1:80");
+    }
+
+    #[test]
+    fn redirect_rules() {
+        let from = "https://a.example/nic/update?x=1";
+        assert_eq!(
+            resolve_redirect(from, "/other").unwrap(),
+            "https://a.example/other"
+        );
+        assert!(resolve_redirect(from, "//evil.example/").is_err());
+        assert!(resolve_redirect(from, "relative").is_err());
+        assert!(check_redirect(from, "http://a.example/x", false).is_err());
+        assert!(check_redirect(from, "https://b.example/x", true).is_err());
+        assert!(check_redirect(from, "https://b.example/x", false).is_ok());
+        assert!(check_redirect(from, "https://A.example/y", true).is_ok());
+        assert!(check_redirect("http://a.example/", "https://a.example/", false).is_ok());
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds() {
+        let reply = Reply {
+            status: 429,
+            headers: vec![("retry-after".into(), " 120 ".into())],
+            body: vec![],
+        };
+        assert_eq!(reply.retry_after_secs(), Some(120));
+        let reply = Reply {
+            status: 503,
+            headers: vec![("retry-after".into(), "Wed, 21 Oct 2026 07:28:00 GMT".into())],
+            body: vec![],
+        };
+        assert_eq!(reply.retry_after_secs(), None);
+    }
+
+    #[test]
+    fn user_agent_names_version_and_project() {
+        assert!(USER_AGENT.starts_with("ddnsup/0."));
+        assert!(USER_AGENT.contains("(+https://"));
+    }
+}

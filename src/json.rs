@@ -1,0 +1,275 @@
+//! A linear, bounded JSON validator run before nanoserde sees untrusted bytes (it can hang or panic).
+/// Deeper nesting than this is refused: nothing ddnsup reads nests more than a few levels.
+const MAX_DEPTH: usize = 32;
+
+/// Checks that `text` is exactly one complete JSON value (RFC 8259 grammar), so that
+/// nanoserde's parser, which can loop forever or panic on truncated input, never sees
+/// anything else.
+pub fn check_json(text: &str) -> Result<(), String> {
+    let mut p = Checker {
+        b: text.as_bytes(),
+        i: 0,
+    };
+    p.ws();
+    p.value(0)?;
+    p.ws();
+    if p.i != p.b.len() {
+        return Err(format!(
+            "unexpected data after the JSON value at byte {}",
+            p.i
+        ));
+    }
+    Ok(())
+}
+
+struct Checker<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Checker<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn fail<T>(&self, what: &str) -> Result<T, String> {
+        match self.peek() {
+            Some(_) => Err(format!("{what} at byte {}", self.i)),
+            None => Err(format!("{what}: input ends early (truncated?)")),
+        }
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return self.fail("nesting too deep");
+        }
+        match self.peek() {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => self.string(),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.word(b"true"),
+            Some(b'f') => self.word(b"false"),
+            Some(b'n') => self.word(b"null"),
+            _ => self.fail("expected a value"),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<(), String> {
+        self.i += 1;
+        self.ws();
+        if self.eat(b'}') {
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return self.fail("expected a key");
+            }
+            self.string()?;
+            self.ws();
+            if !self.eat(b':') {
+                return self.fail("expected ':'");
+            }
+            self.ws();
+            self.value(depth + 1)?;
+            self.ws();
+            if self.eat(b'}') {
+                return Ok(());
+            }
+            if !self.eat(b',') {
+                return self.fail("expected ',' or '}'");
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<(), String> {
+        self.i += 1;
+        self.ws();
+        if self.eat(b']') {
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            self.value(depth + 1)?;
+            self.ws();
+            if self.eat(b']') {
+                return Ok(());
+            }
+            if !self.eat(b',') {
+                return self.fail("expected ',' or ']'");
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<(), String> {
+        self.i += 1;
+        loop {
+            match self.peek() {
+                None => return self.fail("unterminated string"),
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 1,
+                        Some(b'u') => {
+                            self.i += 1;
+                            for _ in 0..4 {
+                                if !self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                                    return self.fail("bad \\u escape");
+                                }
+                                self.i += 1;
+                            }
+                        }
+                        _ => return self.fail("bad escape"),
+                    }
+                }
+                Some(c) if c < 0x20 => return self.fail("control character in string"),
+                Some(_) => self.i += 1,
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    fn number(&mut self) -> Result<(), String> {
+        self.eat(b'-');
+        if self.eat(b'0') {
+            if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                return self.fail("leading zero in number");
+            }
+        } else if self.digits() == 0 {
+            return self.fail("expected digits");
+        }
+        if self.eat(b'.') && self.digits() == 0 {
+            return self.fail("expected digits after '.'");
+        }
+        if self.eat(b'e') || self.eat(b'E') {
+            if !self.eat(b'+') {
+                self.eat(b'-');
+            }
+            if self.digits() == 0 {
+                return self.fail("expected exponent digits");
+            }
+        }
+        Ok(())
+    }
+
+    fn word(&mut self, w: &[u8]) -> Result<(), String> {
+        if self.b[self.i..].starts_with(w) {
+            self.i += w.len();
+            Ok(())
+        } else {
+            self.fail("expected true, false or null")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_json;
+
+    #[test]
+    fn accepts_complete_values() {
+        for s in [
+            "{}",
+            "[]",
+            "0",
+            "-1.5e+3",
+            "\"a\\u00e9\\n\"",
+            "true",
+            " null ",
+            r#"{"version":1,"records":[{"ip":"81.2.69.160","n":0,"zz":[1,2,{"a":[]}]}]}"#,
+            r#"{"success":true,"errors":[],"result":[{"id":"x","name":"é"}]}"#,
+        ] {
+            assert_eq!(check_json(s), Ok(()), "{s}");
+        }
+        let deep_ok = format!("{}{}", "[".repeat(30), "]".repeat(30));
+        assert_eq!(check_json(&deep_ok), Ok(()));
+    }
+
+    #[test]
+    fn refuses_what_hangs_or_panics_nanoserde() {
+        // The inputs DEPENDENCIES.md measured: nanoserde loops forever or panics on these.
+        let hang_inner = format!(
+            "{}{}",
+            r#"{"version":1,"records":[],"zz":"#,
+            "[".repeat(100_000)
+        );
+        for s in [
+            r#"{"version":1,"records":[],"zz":[1,2"#,
+            r#"{"version":1,"records":[],"zz":{"a":1"#,
+            r#"{"version":1,"records":[{"ip":"x","failures":0,"next":0,"zz":["#,
+            r#"{"version":1,"records":[],"zz":}"#,
+            hang_inner.as_str(),
+        ] {
+            assert!(check_json(s).is_err(), "{}", &s[..s.len().min(60)]);
+        }
+    }
+
+    #[test]
+    fn refuses_malformed_json() {
+        for s in [
+            "",
+            " ",
+            "{",
+            "}",
+            "[1,]",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{a:1}",
+            "01",
+            "1.",
+            "1e",
+            "-",
+            "\"abc",
+            "\"a\\x\"",
+            "\"\\u12\"",
+            "\"a\nb\"",
+            "tru",
+            "nul",
+            "{} {}",
+            "[1 2]",
+            "{\"a\":1}x",
+        ] {
+            assert!(check_json(s).is_err(), "{s:?}");
+        }
+        let too_deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        assert!(check_json(&too_deep).is_err());
+    }
+
+    #[test]
+    fn never_panics_on_any_prefix() {
+        let s = r#"{"a":[1,-2.5e3,"x\"y\u00e9",true,false,null,{"b":{}}],"c":"d"}"#;
+        for end in 0..s.len() {
+            if s.is_char_boundary(end) {
+                let _ = check_json(&s[..end]);
+            }
+        }
+        assert_eq!(check_json(s), Ok(()));
+    }
+}

@@ -1,0 +1,59 @@
+//! ddnsup entry point: arguments -> logger -> app::run -> exit code; nothing else.
+mod app;
+mod cli;
+mod clock;
+mod config;
+mod decide;
+mod detect;
+mod error;
+mod http;
+mod json;
+mod lock;
+mod provider;
+mod state;
+mod toml;
+
+use cli::Parsed;
+
+fn main() {
+    std::process::exit(try_main());
+}
+
+fn try_main() -> i32 {
+    let args = match cli::parse_args(std::env::args().skip(1)) {
+        Ok(Parsed::Args(args)) => args,
+        Ok(Parsed::Help) => {
+            print!("{}", cli::USAGE);
+            return error::EXIT_OK;
+        }
+        Ok(Parsed::Version) => {
+            println!("ddnsup {}", env!("CARGO_PKG_VERSION"));
+            return error::EXIT_OK;
+        }
+        Err(e) => {
+            eprintln!("ddnsup: {e}");
+            return e.exit_code();
+        }
+    };
+    let level = match args.verbosity {
+        i8::MIN..=-1 => log::LevelFilter::Warn,
+        0 => log::LevelFilter::Info,
+        1 => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Trace,
+    };
+    // Only our own lines: dependencies' logs could carry request details.
+    let _ = simple_logger::SimpleLogger::new()
+        .with_level(log::LevelFilter::Off)
+        .with_module_level("ddnsup", level)
+        .init();
+    match app::run(&args) {
+        Ok(()) => error::EXIT_OK,
+        Err(e) => {
+            match e {
+                error::Error::Records { .. } => log::warn!("{e}"),
+                _ => log::error!("{e}"),
+            }
+            e.exit_code()
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! DuckDNS (https://www.duckdns.org/spec.jsp): `OK`/`KO`, plain or verbose.
+use super::{Provider, Success, classify_status, send_one, short};
+use crate::config::{Fields, Secret};
+use crate::error::Error;
+use crate::http::{Client, Reply, Request};
+use std::net::IpAddr;
+
+pub const DEFAULT_SERVER: &str = "https://www.duckdns.org";
+
+pub struct DuckDns {
+    endpoint: String,
+    /// The sub-name only: `myhome` for myhome.duckdns.org.
+    domain: String,
+    token: Secret,
+}
+
+impl DuckDns {
+    pub fn from_config(f: &mut Fields) -> Result<DuckDns, Error> {
+        let endpoint = f.endpoint(DEFAULT_SERVER, "/update")?;
+        let given = f.required_str("domain")?;
+        let domain = given
+            .strip_suffix(".duckdns.org")
+            .unwrap_or(&given)
+            .to_string();
+        if domain.is_empty() || domain.contains(',') || domain.contains('/') {
+            return Err(f.error("domain", "one DuckDNS sub-name per record, e.g. \"myhome\""));
+        }
+        let token = f.secret("token")?;
+        Ok(DuckDns {
+            endpoint,
+            domain,
+            token,
+        })
+    }
+}
+
+impl Provider for DuckDns {
+    fn fqdn(&self) -> String {
+        format!("{}.duckdns.org", self.domain)
+    }
+
+    fn plan(&self, ip: IpAddr) -> Vec<Request> {
+        vec![build_request(
+            &self.endpoint,
+            &self.domain,
+            self.token.expose(),
+            ip,
+        )]
+    }
+
+    fn update(&self, client: &Client, ip: IpAddr) -> Result<Success, Error> {
+        send_one(client, &self.plan(ip)[0], parse_reply)
+    }
+}
+
+pub fn build_request(endpoint: &str, domain: &str, token: &str, ip: IpAddr) -> Request {
+    let family = if ip.is_ipv4() { "ip" } else { "ipv6" };
+    Request::get(endpoint)
+        .param("domains", domain)
+        .secret_param("token", token)
+        .param(family, ip.to_string())
+}
+
+/// `OK` is success; verbose replies add the addresses and `UPDATED`/`NOCHANGE`.
+/// `KO` covers a bad token, a foreign domain and a refused address alike: fatal.
+pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
+    let text = reply.text();
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    match lines.first().copied() {
+        Some("OK") if reply.status == 200 => match lines.get(3).copied() {
+            Some("NOCHANGE") => Ok(Success::NoChange),
+            Some("UPDATED") | None | Some("") => Ok(Success::Updated),
+            Some(other) => Err(Error::transient(format!(
+                "unexpected verbose reply: {:?}",
+                short(other)
+            ))),
+        },
+        Some("KO") => Err(Error::fatal(
+            "KO: DuckDNS refused the update (check `token` and `domain`)",
+        )),
+        _ if reply.status == 200 => Err(Error::transient(format!(
+            "unexpected reply: {:?}",
+            short(&text)
+        ))),
+        _ => Err(classify_status(reply, "reply")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Class;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn plain_and_verbose_success() {
+        assert_eq!(parse_reply(&reply(200, "OK")), Ok(Success::Updated));
+        assert_eq!(parse_reply(&reply(200, "OK\n")), Ok(Success::Updated));
+        let verbose = "OK\n127.0.0.2\n2002:DB7::21f:5bff:febf:ce22:8a2e\nUPDATED";
+        assert_eq!(parse_reply(&reply(200, verbose)), Ok(Success::Updated));
+        let verbose = "OK\n81.2.69.160\n\nNOCHANGE";
+        assert_eq!(parse_reply(&reply(200, verbose)), Ok(Success::NoChange));
+    }
+
+    #[test]
+    fn ko_is_fatal() {
+        for body in ["KO", "KO\n", "KO\r\n"] {
+            assert_eq!(
+                parse_reply(&reply(200, body)).unwrap_err().class(),
+                Class::Fatal
+            );
+        }
+    }
+
+    #[test]
+    fn garbage_is_never_success() {
+        for (status, body) in [
+            (200, ""),
+            (200, "OKAY"),
+            (200, "<html>OK</html>"),
+            (200, "ok"),
+            (502, "Bad Gateway"),
+            (500, "OK"),
+            (200, "OK\n1.2.3.4\n\nWHAT"),
+        ] {
+            let e = parse_reply(&reply(status, body)).unwrap_err();
+            assert_eq!(e.class(), Class::Transient, "{status} {body:?}");
+        }
+    }
+
+    #[test]
+    fn request_shape() {
+        let ip: IpAddr = "81.2.69.160".parse().unwrap();
+        let r = build_request("https://www.duckdns.org/update", "myhome", "tok-en", ip);
+        assert_eq!(
+            r.wire_url(),
+            "https://www.duckdns.org/update?domains=myhome&token=tok-en&ip=81.2.69.160"
+        );
+        assert!(r.redacted().contains("token=***"));
+        let v6: IpAddr = "2001:db8::1".parse().unwrap();
+        assert!(
+            build_request("https://x/update", "a", "t", v6)
+                .wire_url()
+                .ends_with("&ipv6=2001%3Adb8%3A%3A1")
+        );
+    }
+}

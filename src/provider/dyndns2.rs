@@ -1,0 +1,454 @@
+//! The dyndns2 protocol (https://help.dyn.com/remote-access-api/) and its presets: one table row per service.
+use super::{Provider, Success, classify_status, send_one, short};
+use crate::config::{Fields, Secret};
+use crate::error::Error;
+use crate::http::{Client, Reply, Request};
+use std::net::IpAddr;
+
+/// A dyndns2-compatible service: where it listens and what it needs beyond the protocol.
+pub struct Preset {
+    pub name: &'static str,
+    pub server: &'static str,
+    pub path: &'static str,
+    /// Query pairs the service requires (e.g. OVH's `system=dyndns`).
+    pub extra: &'static [(&'static str, &'static str)],
+    /// Hurricane Electric: the login is the hostname itself, so `username` may be left out.
+    pub user_is_hostname: bool,
+}
+
+const fn row(name: &'static str, server: &'static str, path: &'static str) -> Preset {
+    Preset {
+        name,
+        server,
+        path,
+        extra: &[],
+        user_is_hostname: false,
+    }
+}
+
+/// Services whose dyndns2 endpoints are documented (see the README's provider table).
+pub const PRESETS: &[Preset] = &[
+    row("dyn", "https://members.dyndns.org", "/nic/update"),
+    row("noip", "https://dynupdate.no-ip.com", "/nic/update"),
+    row("dynu", "https://api.dynu.com", "/nic/update"),
+    Preset {
+        user_is_hostname: true,
+        ..row("he", "https://dyn.dns.he.net", "/nic/update")
+    },
+    Preset {
+        extra: &[("system", "dyndns")],
+        ..row("ovh", "https://www.ovh.com", "/nic/update")
+    },
+    row("strato", "https://dyndns.strato.com", "/nic/update"),
+    row("infomaniak", "https://infomaniak.com", "/nic/update"),
+    row("dnsomatic", "https://updates.dnsomatic.com", "/nic/update"),
+    row("selfhost", "https://carol.selfhost.de", "/nic/update"),
+    row("spdyn", "https://update.spdyn.de", "/nic/update"),
+    row("nsupdate.info", "https://ipv4.nsupdate.info", "/nic/update"),
+    row(
+        "loopia",
+        "https://dns.loopia.se",
+        "/XDynDNSServer/XDynDNS.php",
+    ),
+    row("dy.fi", "https://www.dy.fi", "/nic/update"),
+    row("do.de", "https://ddns.do.de", "/nic/update"),
+    row("inwx", "https://dyndns.inwx.com", "/nic/update"),
+    row("joker", "https://svc.joker.com", "/nic/update"),
+    row("schokokeks", "https://dyndns.schokokeks.org", "/nic/update"),
+    row("variomedia", "https://dyndns.variomedia.de", "/nic/update"),
+    row("dyndns.it", "https://update.dyndns.it", "/nic/update"),
+    row("oray", "https://ddns.oray.com", "/ph/update"),
+    row("simply", "https://ddns.simply.com", "/nic/update"),
+    row("3322", "https://members.3322.org", "/dyndns/update"),
+];
+
+pub fn preset(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+pub fn preset_names() -> Vec<&'static str> {
+    PRESETS.iter().map(|p| p.name).collect()
+}
+
+pub struct Dyndns2 {
+    endpoint: String,
+    extra: &'static [(&'static str, &'static str)],
+    hostname: String,
+    username: String,
+    password: Secret,
+}
+
+impl Dyndns2 {
+    pub fn from_config(preset: Option<&'static Preset>, f: &mut Fields) -> Result<Dyndns2, Error> {
+        let endpoint = match preset {
+            Some(p) => f.endpoint(p.server, p.path)?,
+            None => f.endpoint_required("/nic/update")?,
+        };
+        let hostname = f.required_str("hostname")?;
+        if hostname.contains(',') {
+            return Err(f.error(
+                "hostname",
+                "one hostname per record (write one [[record]] each)",
+            ));
+        }
+        let username = match (preset, f.str("username")?) {
+            (_, Some(u)) => u,
+            (Some(p), None) if p.user_is_hostname => hostname.clone(),
+            (_, None) => return Err(f.missing("username")),
+        };
+        let password = f.secret("password")?;
+        Ok(Dyndns2 {
+            endpoint,
+            extra: preset.map_or(&[], |p| p.extra),
+            hostname,
+            username,
+            password,
+        })
+    }
+}
+
+impl Provider for Dyndns2 {
+    fn fqdn(&self) -> String {
+        self.hostname.clone()
+    }
+
+    fn plan(&self, ip: IpAddr) -> Vec<Request> {
+        let mut req = Request::get(&self.endpoint);
+        for (k, v) in self.extra {
+            req = req.param(k, *v);
+        }
+        let req = req
+            .param("hostname", &self.hostname)
+            .param("myip", ip.to_string())
+            .basic_auth(&self.username, self.password.expose());
+        vec![req]
+    }
+
+    fn update(&self, client: &Client, ip: IpAddr) -> Result<Success, Error> {
+        send_one(client, &self.plan(ip)[0], |reply| parse_reply(reply, ip))
+    }
+}
+
+/// Return codes that need a person: both Dyn and No-IP say to stop sending after these.
+const FATAL_CODES: &[(&str, &str)] = &[
+    ("badauth", "username or password refused"),
+    (
+        "!donator",
+        "the request used a feature this account does not have",
+    ),
+    (
+        "notfqdn",
+        "the hostname is not a fully-qualified domain name",
+    ),
+    (
+        "nofqdn",
+        "the hostname is not a fully-qualified domain name",
+    ),
+    ("nohost", "the hostname does not exist in this account"),
+    ("numhost", "too many hosts, or a round-robin record"),
+    ("abuse", "the hostname is blocked for update abuse"),
+    ("badagent", "the provider refused this client"),
+    ("badsys", "the system parameter was refused"),
+    ("!yours", "the hostname belongs to another account"),
+    ("!active", "the hostname's custom domain is not active"),
+    (
+        "badrequest",
+        "the provider refused the request as malformed",
+    ),
+    (
+        "conflict",
+        "another A/AAAA record conflicts with the update; remove it",
+    ),
+];
+
+/// Provider-side trouble: try again later.
+const TRANSIENT_CODES: &[(&str, &str, u64)] = &[
+    ("911", "provider-side outage or maintenance", 30 * 60),
+    ("dnserr", "provider-side DNS error", 30 * 60),
+    ("interror", "provider-side internal error", 0),
+    ("servererror", "provider-side server error", 0),
+];
+
+/// Classifies a dyndns2 reply for one hostname. The body decides whatever the HTTP status
+/// (`911` arrives with HTTP 500); the status is used only when the body says nothing known.
+pub fn parse_reply(reply: &Reply, sent: IpAddr) -> Result<Success, Error> {
+    let text = reply.text();
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let (code, rest) = match line.split_once(char::is_whitespace) {
+        Some((c, r)) => (c.to_ascii_lowercase(), r.trim()),
+        None => (line.to_ascii_lowercase(), ""),
+    };
+    match code.as_str() {
+        "good" | "nochg" => {
+            check_returned_ip(rest, sent)?;
+            Ok(if code == "good" {
+                Success::Updated
+            } else {
+                Success::NoChange
+            })
+        }
+        _ => {
+            if let Some((c, meaning)) = FATAL_CODES.iter().find(|(c, _)| *c == code) {
+                let what = if rest.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {rest}")
+                };
+                return Err(Error::fatal(format!("{c}{what}: {meaning}")));
+            }
+            if let Some((c, meaning, min_wait)) = TRANSIENT_CODES.iter().find(|(c, ..)| *c == code)
+            {
+                let wait = reply.retry_after_secs().unwrap_or(0).max(*min_wait);
+                let msg = format!("{c}: {meaning}");
+                return Err(if wait > 0 {
+                    Error::transient_after(msg, wait)
+                } else {
+                    Error::transient(msg)
+                });
+            }
+            if let Some(secs) = parse_wait(&code) {
+                return Err(Error::transient_after(
+                    format!("{code}: the provider asks to wait"),
+                    secs,
+                ));
+            }
+            Err(match reply.status {
+                200 if line.is_empty() => Error::transient("empty reply".to_string()),
+                200 => Error::transient(format!("unexpected reply: {:?}", short(line))),
+                _ => classify_status(reply, "reply"),
+            })
+        }
+    }
+}
+
+/// `good 127.0.0.1` when 127.0.0.1 was not sent is Dyn's way of saying "bad agent";
+/// an address list without the one sent means the provider set something else.
+fn check_returned_ip(rest: &str, sent: IpAddr) -> Result<(), Error> {
+    let listed: Vec<IpAddr> = rest
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    if listed.is_empty() || listed.contains(&sent) {
+        return Ok(());
+    }
+    if listed.iter().any(|ip| ip.is_loopback()) {
+        return Err(Error::fatal(
+            "good 127.0.0.1: the provider ignored the update because of the client (badagent)",
+        ));
+    }
+    Err(Error::transient(format!(
+        "the provider reports {rest}, not the {sent} that was sent"
+    )))
+}
+
+/// `w30m`, `w90s`, `w2h`: wait exactly that long.
+fn parse_wait(code: &str) -> Option<u64> {
+    let body = code.strip_prefix('w')?;
+    let (scale, digits) = if let Some(d) = body.strip_suffix('s') {
+        (1, d)
+    } else if let Some(d) = body.strip_suffix('m') {
+        (60, d)
+    } else {
+        (3600, body.strip_suffix('h')?)
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    Some(n.saturating_mul(scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Class;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+    fn v4() -> IpAddr {
+        "192.0.2.1".parse().unwrap()
+    }
+
+    #[test]
+    fn good_and_nochg() {
+        for body in [
+            "good",
+            "good\n",
+            "good 192.0.2.1",
+            "good 192.0.2.1\r\n",
+            "GOOD 192.0.2.1",
+            "good 192.0.2.1,2001:db8::1",
+        ] {
+            assert_eq!(
+                parse_reply(&reply(200, body), v4()),
+                Ok(Success::Updated),
+                "{body:?}"
+            );
+        }
+        for body in ["nochg", "nochg 192.0.2.1\n", "nochg 192.0.2.1\r\n"] {
+            assert_eq!(
+                parse_reply(&reply(200, body), v4()),
+                Ok(Success::NoChange),
+                "{body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn extra_lines_after_the_status_are_ignored() {
+        assert_eq!(
+            parse_reply(&reply(200, "good 192.0.2.1\nWAT\n"), v4()),
+            Ok(Success::Updated)
+        );
+    }
+
+    #[test]
+    fn good_loopback_is_badagent_unless_sent() {
+        let e = parse_reply(&reply(200, "good 127.0.0.1"), v4()).unwrap_err();
+        assert_eq!(e.class(), Class::Fatal);
+        assert!(e.to_string().contains("badagent"));
+        let lo: IpAddr = "127.0.0.1".parse().unwrap();
+        assert_eq!(
+            parse_reply(&reply(200, "good 127.0.0.1"), lo),
+            Ok(Success::Updated)
+        );
+    }
+
+    #[test]
+    fn good_for_another_address_is_a_failure() {
+        let e = parse_reply(&reply(200, "good 198.51.100.9"), v4()).unwrap_err();
+        assert_eq!(e.class(), Class::Transient);
+    }
+
+    #[test]
+    fn every_fatal_code() {
+        for (code, _) in FATAL_CODES {
+            for body in [code.to_string(), format!("{code}\r\n"), format!("{code}\n")] {
+                let e = parse_reply(&reply(200, &body), v4()).unwrap_err();
+                assert_eq!(e.class(), Class::Fatal, "{body:?}");
+            }
+        }
+        let e = parse_reply(&reply(200, "conflict AAAA"), v4()).unwrap_err();
+        assert!(e.to_string().starts_with("conflict AAAA"));
+        // No-IP answers wrong credentials with 401 and a CRLF-terminated body.
+        let e = parse_reply(&reply(401, "badauth\r\n"), v4()).unwrap_err();
+        assert_eq!(e.class(), Class::Fatal);
+        assert!(e.to_string().contains("badauth"));
+    }
+
+    #[test]
+    fn outage_codes_wait_at_least_thirty_minutes() {
+        let e = parse_reply(&reply(500, "911"), v4()).unwrap_err();
+        assert_eq!(e.class(), Class::Transient);
+        assert_eq!(e.retry_after_secs(), Some(1800));
+        let e = parse_reply(&reply(200, "dnserr\n"), v4()).unwrap_err();
+        assert_eq!(e.retry_after_secs(), Some(1800));
+        let r = Reply {
+            status: 500,
+            headers: vec![("retry-after".into(), "7200".into())],
+            body: b"911".to_vec(),
+        };
+        assert_eq!(
+            parse_reply(&r, v4()).unwrap_err().retry_after_secs(),
+            Some(7200)
+        );
+        let e = parse_reply(&reply(200, "servererror"), v4()).unwrap_err();
+        assert_eq!((e.class(), e.retry_after_secs()), (Class::Transient, None));
+        assert_eq!(
+            parse_reply(&reply(200, "interror"), v4())
+                .unwrap_err()
+                .class(),
+            Class::Transient
+        );
+    }
+
+    #[test]
+    fn wait_codes() {
+        assert_eq!(
+            parse_reply(&reply(200, "w30m"), v4())
+                .unwrap_err()
+                .retry_after_secs(),
+            Some(1800)
+        );
+        assert_eq!(
+            parse_reply(&reply(200, "w90s"), v4())
+                .unwrap_err()
+                .retry_after_secs(),
+            Some(90)
+        );
+        assert_eq!(
+            parse_reply(&reply(200, "w2h"), v4())
+                .unwrap_err()
+                .retry_after_secs(),
+            Some(7200)
+        );
+        assert_eq!(parse_wait("wat"), None);
+        assert_eq!(parse_wait("w"), None);
+        assert_eq!(parse_wait("wé"), None);
+        assert_eq!(parse_wait("w+5m"), None);
+    }
+
+    #[test]
+    fn status_decides_only_when_the_body_says_nothing_known() {
+        let cases = [
+            (200, "WAT", Class::Transient),
+            (200, "", Class::Transient),
+            (200, "<html>good</html>", Class::Transient),
+            (
+                401,
+                "This service requires basic http authentication",
+                Class::Fatal,
+            ),
+            (403, "", Class::Fatal),
+            (503, "<html>Service Unavailable</html>", Class::Transient),
+            (404, "Not Found", Class::Transient),
+        ];
+        for (status, body, class) in cases {
+            let e = parse_reply(&reply(status, body), v4()).unwrap_err();
+            assert_eq!(e.class(), class, "{status} {body:?}");
+        }
+    }
+
+    #[test]
+    fn request_uses_basic_auth_and_hides_it() {
+        let p = Dyndns2 {
+            endpoint: "https://members.dyndns.org/nic/update".into(),
+            extra: &[("system", "dyndns")],
+            hostname: "home.example.org".into(),
+            username: "username".into(),
+            password: Secret::new("password".into()),
+        };
+        let r = &p.plan(v4())[0];
+        assert_eq!(
+            r.wire_url(),
+            "https://members.dyndns.org/nic/update?system=dyndns&hostname=home.example.org&myip=192.0.2.1"
+        );
+        let auth = r
+            .headers
+            .iter()
+            .find(|h| h.name == "Authorization")
+            .unwrap();
+        assert_eq!(auth.value, "Basic dXNlcm5hbWU6cGFzc3dvcmQ=");
+        assert!(!r.redacted().contains("dXNlcm5hbWU6cGFzc3dvcmQ="));
+    }
+
+    #[test]
+    fn presets_are_unique_and_https() {
+        for (i, p) in PRESETS.iter().enumerate() {
+            assert!(p.server.starts_with("https://"), "{}", p.name);
+            assert!(p.path.starts_with('/'), "{}", p.name);
+            assert!(PRESETS[..i].iter().all(|q| q.name != p.name), "{}", p.name);
+            assert!(!["namecheap", "duckdns", "dyndns2"].contains(&p.name));
+        }
+        assert!(preset("he").unwrap().user_is_hostname);
+    }
+}
