@@ -263,8 +263,22 @@ impl<'a> Fields<'a> {
         Error::Config(format!("{}: key \"{key}\": {message}", self.label))
     }
 
+    /// A missing key; when the table holds a near miss, the typo is the better message.
     pub fn missing(&self, key: &str) -> Error {
-        Error::Config(format!("{}: missing key \"{key}\"", self.label))
+        self.typo_of(key)
+            .unwrap_or_else(|| Error::Config(format!("{}: missing key \"{key}\"", self.label)))
+    }
+
+    fn typo_of(&self, wanted: &str) -> Option<Error> {
+        let (typo, _) = self
+            .table
+            .entries
+            .iter()
+            .find(|(k, _)| k != wanted && edit_distance(k, wanted) <= 2)?;
+        Some(Error::Config(format!(
+            "{}: unknown key \"{typo}\" (did you mean \"{wanted}\"?)",
+            self.label
+        )))
     }
 
     fn wrong_type(&self, key: &str, want: &str, got: &Value) -> Error {
@@ -374,10 +388,12 @@ impl<'a> Fields<'a> {
                 v
             }
             (None, None) => {
-                return Err(Error::Config(format!(
-                    "{}: missing key \"{key}\" (or \"{file_key}\")",
-                    self.label
-                )));
+                return Err(self.typo_of(key).unwrap_or_else(|| {
+                    Error::Config(format!(
+                        "{}: missing key \"{key}\" (or \"{file_key}\")",
+                        self.label
+                    ))
+                }));
             }
         };
         if value.is_empty() {

@@ -1,6 +1,4 @@
 //! A strict reader for the TOML subset ddnsup's config uses: text in, a `Table` or a `line:column` error out.
-// Temporary: the config loader that calls `parse` is being written in parallel.
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::fmt;
@@ -131,18 +129,11 @@ impl Cursor {
         hit
     }
 
-    fn take_while(&mut self, keep: impl Fn(char) -> bool) -> String {
-        self.take_while_max(usize::MAX, keep)
-    }
-
-    /// Consumes and returns up to `max` chars while `keep` holds.
-    fn take_while_max(&mut self, max: usize, keep: impl Fn(char) -> bool) -> String {
+    /// Consumes and returns chars while `keep` holds.
+    fn take_while(&mut self, mut keep: impl FnMut(char) -> bool) -> String {
         let mut taken = String::new();
-        for _ in 0..max {
-            match self.peek().filter(|&c| keep(c)) {
-                Some(c) => taken.push(c),
-                None => break,
-            }
+        while let Some(c) = self.peek().filter(|&c| keep(c)) {
+            taken.push(c);
             self.bump();
         }
         taken
@@ -158,13 +149,16 @@ fn is_control(c: char) -> bool {
 }
 
 /// How a table came to exist, which decides how it may still be extended.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Kind {
-    /// Only named inside a longer header such as `[a.b]`; `[a]` may still define it.
+    /// Only named inside a longer header such as `[a.b]`: `[a]` may still define it once,
+    /// and a dotted key reaching into it makes it `Dotted`.
     Implicit,
-    /// Defined by its own header (also `[[array]]` elements and the root).
+    /// Defined by its own header (also `[[array]]` elements and the root): closed to
+    /// dotted keys from elsewhere.
     Header,
-    /// Created by a dotted key (`a.b = 1`) or an inline table; only dotted keys may extend it.
+    /// Created by a dotted key (`a.b = 1`) or an inline table: more dotted keys may extend
+    /// it; a header may add sub-tables under it but not define it.
     Dotted,
 }
 
@@ -203,12 +197,11 @@ impl Parser {
         if depth > MAX_DEPTH {
             bail!(pos, "{TOO_DEEP}");
         }
-        let (keys, entries) = (HashMap::new(), Vec::new());
         self.tables.push(Node {
             kind,
             depth,
-            keys,
-            entries,
+            keys: HashMap::new(),
+            entries: Vec::new(),
         });
         Ok(self.tables.len() - 1)
     }
@@ -651,18 +644,20 @@ impl Parser {
     }
 
     fn unicode_escape(&mut self, digits: usize, pos: Pos) -> Res<char> {
-        let hex = self.cur.take_while_max(digits, |c| c.is_ascii_hexdigit());
-        match u32::from_str_radix(&hex, 16)
-            .ok()
-            .filter(|_| hex.len() == digits)
-            .map(char::from_u32)
-        {
-            Some(Some(c)) => Ok(c),
-            Some(None) => bail!(
+        let mut seen = 0;
+        let hex = self.cur.take_while(|c| {
+            seen += 1;
+            seen <= digits && c.is_ascii_hexdigit()
+        });
+        if hex.len() < digits {
+            bail!(pos, "invalid unicode escape: expected {digits} hex digits");
+        }
+        match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+            Some(c) => Ok(c),
+            None => bail!(
                 pos,
                 "invalid unicode escape: U+{hex} is not a Unicode scalar value"
             ),
-            None => bail!(pos, "invalid unicode escape: expected {digits} hex digits"),
         }
     }
 }
@@ -711,12 +706,12 @@ fn parse_integer(word: &str) -> Result<i64, String> {
     let (radix, digits) = prefixed.unwrap_or((10, unsigned));
     if radix != 10 && !sign.is_empty() {
         return invalid("hexadecimal, octal and binary integers cannot have a sign");
-    } else if radix == 10 && digits.len() > 1 && digits.starts_with('0') {
-        return invalid("leading zeros are not allowed");
     } else if digits.is_empty() {
         return invalid("no digits");
     } else if let Some(c) = digits.chars().find(|&c| !c.is_digit(radix) && c != '_') {
         return invalid(&format!("unexpected {c:?}"));
+    } else if radix == 10 && digits.len() > 1 && digits.starts_with('0') {
+        return invalid("leading zeros are not allowed");
     } else if digits.split('_').any(str::is_empty) {
         return invalid("`_` must be between digits");
     }
@@ -726,4 +721,762 @@ fn parse_integer(word: &str) -> Result<i64, String> {
         .collect();
     i64::from_str_radix(&clean, radix)
         .or_else(|_| invalid("does not fit in a 64-bit signed integer"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    const EXAMPLE: &str = r#"state_file = "/etc/ddnsup/state.json"  # optional
+timeout = 10
+ca_file = "/etc/ddnsup/extra-ca.pem"
+
+[ip]
+sources = ["https://api.ipify.org", "https://ipv4.icanhazip.com"]
+
+[[record]]
+provider = "namecheap"
+host = "home"
+domain = "example.com"
+password = "..."
+
+[[record]]
+provider = "dyndns2"
+server = "https://members.dyndns.org"
+hostname = "home.example.org"
+username = "me"
+password = 'it"s\secret'
+allow_http = false
+
+[[record]]
+provider = "duckdns"
+domain = "myhome"
+token = "..."
+"#;
+
+    fn s(v: &str) -> Value {
+        Value::String(v.to_owned())
+    }
+
+    fn keys(t: &Table) -> Vec<&str> {
+        t.entries.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    fn table(v: Option<&Value>) -> &Table {
+        match v {
+            Some(Value::Table(t)) => t,
+            other => panic!("expected a table, got {other:?}"),
+        }
+    }
+
+    fn array(v: Option<&Value>) -> &[Value] {
+        match v {
+            Some(Value::Array(a)) => a,
+            other => panic!("expected an array, got {other:?}"),
+        }
+    }
+
+    /// The single value of a one-line document `v = <value>`.
+    fn value(text: &str) -> Value {
+        let doc = parse(&format!("v = {text}")).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        doc.get("v").cloned().unwrap()
+    }
+
+    fn string(text: &str) -> String {
+        match value(text) {
+            Value::String(s) => s,
+            other => panic!("expected a string, got {other:?}"),
+        }
+    }
+
+    /// Asserts `text` fails at `line:column` with a message containing `needle`.
+    #[track_caller]
+    fn fails(text: &str, line: usize, column: usize, needle: &str) {
+        let e = parse(text).expect_err(text);
+        assert!(
+            e.message.contains(needle),
+            "{text:?}: {e} (wanted {needle:?})"
+        );
+        assert_eq!((e.line, e.column), (line, column), "{text:?}: {e}");
+    }
+
+    fn records(doc: &Table) -> Vec<&Table> {
+        array(doc.get("record"))
+            .iter()
+            .map(|r| table(Some(r)))
+            .collect()
+    }
+
+    #[test]
+    fn example_config_has_the_right_shape() {
+        let doc = parse(EXAMPLE).unwrap();
+        assert_eq!(
+            keys(&doc),
+            ["state_file", "timeout", "ca_file", "ip", "record"]
+        );
+        assert_eq!(doc.get("state_file"), Some(&s("/etc/ddnsup/state.json")));
+        assert_eq!(doc.get("timeout"), Some(&Value::Integer(10)));
+        let ip = table(doc.get("ip"));
+        assert_eq!(keys(ip), ["sources"]);
+        let sources = array(ip.get("sources"));
+        assert_eq!(
+            sources,
+            [s("https://api.ipify.org"), s("https://ipv4.icanhazip.com")]
+        );
+        let recs = records(&doc);
+        assert_eq!(recs.len(), 3);
+        assert_eq!(keys(recs[0]), ["provider", "host", "domain", "password"]);
+        assert_eq!(
+            keys(recs[1]),
+            [
+                "provider",
+                "server",
+                "hostname",
+                "username",
+                "password",
+                "allow_http"
+            ]
+        );
+        assert_eq!(keys(recs[2]), ["provider", "domain", "token"]);
+        assert_eq!(recs[1].get("password"), Some(&s(r#"it"s\secret"#)));
+        assert_eq!(recs[1].get("allow_http"), Some(&Value::Boolean(false)));
+        assert_eq!(recs[2].get("token"), Some(&s("...")));
+    }
+
+    #[test]
+    fn ip_section_after_the_records_is_top_level() {
+        let ip = "[ip]\nsources = [\"https://api.ipify.org\", \"https://ipv4.icanhazip.com\"]\n";
+        let reordered = format!("{}\n{ip}", EXAMPLE.replace(ip, ""));
+        let doc = parse(&reordered).unwrap();
+        let original = parse(EXAMPLE).unwrap();
+        assert_eq!(
+            keys(&doc),
+            ["state_file", "timeout", "ca_file", "record", "ip"]
+        );
+        assert_eq!(records(&doc), records(&original));
+        assert_eq!(doc.get("ip"), original.get("ip"));
+        assert!(
+            records(&doc)
+                .iter()
+                .all(|r| r.get("ip").is_none() && r.get("sources").is_none())
+        );
+    }
+
+    #[test]
+    fn keys_after_a_header_do_not_inherit_an_earlier_header() {
+        let doc = parse("[a]\nx = 1\n[[record]]\ny = 2\n[b]\nz = 3\n").unwrap();
+        assert_eq!(keys(&doc), ["a", "record", "b"]);
+        assert_eq!(keys(table(doc.get("a"))), ["x"]);
+        assert_eq!(keys(records(&doc)[0]), ["y"]);
+        assert_eq!(keys(table(doc.get("b"))), ["z"]);
+    }
+
+    #[test]
+    fn sub_table_after_array_of_tables_goes_into_the_last_element() {
+        let doc = parse("[[r]]\na = 1\n[[r]]\nb = 2\n[r.sub]\nc = 3\n[[r.list]]\nd = 4\n").unwrap();
+        let recs = array(doc.get("r"));
+        assert_eq!(recs.len(), 2);
+        assert_eq!(keys(table(Some(&recs[0]))), ["a"]);
+        let last = table(Some(&recs[1]));
+        assert_eq!(keys(last), ["b", "sub", "list"]);
+        assert_eq!(table(last.get("sub")).get("c"), Some(&Value::Integer(3)));
+        assert_eq!(array(last.get("list")).len(), 1);
+    }
+
+    #[test]
+    fn headers_quoting_whitespace_and_super_tables() {
+        let e = parse("[ a . \"b c\" . 'd' ]\nx = 1\n[ [ arr ] ]\n[a]\ny = 2\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 3), "`[[` must be adjacent");
+        let doc = parse("[ a . \"b c\" . 'd' ]\nx = 1\n[[ arr ]]\n[a]\ny = 2\n").unwrap();
+        let a = table(doc.get("a"));
+        assert_eq!(keys(a), ["b c", "y"]);
+        assert_eq!(
+            table(table(a.get("b c")).get("d")).get("x"),
+            Some(&Value::Integer(1))
+        );
+        assert_eq!(array(doc.get("arr")), [Value::Table(Table::default())]);
+    }
+
+    #[test]
+    fn dotted_and_quoted_keys() {
+        let doc =
+            parse("a . b = 1\na.c = 2\n\"quoted key\" = 3\n'lit.key' = 4\n\"\" = 5\n-_9 = 6\n")
+                .unwrap();
+        let a = table(doc.get("a"));
+        assert_eq!(keys(a), ["b", "c"]);
+        assert_eq!(doc.get("quoted key"), Some(&Value::Integer(3)));
+        assert_eq!(doc.get("lit.key"), Some(&Value::Integer(4)));
+        assert_eq!(doc.get(""), Some(&Value::Integer(5)));
+        assert_eq!(doc.get("-_9"), Some(&Value::Integer(6)));
+        assert_eq!(
+            parse("\"\\u0041\" = 1\n").unwrap().get("A"),
+            Some(&Value::Integer(1))
+        );
+    }
+
+    #[test]
+    fn dotted_keys_and_headers_follow_toml_rules() {
+        // Headers may add sub-tables under dotted-key tables, but not redefine them.
+        let doc = parse("[fruit]\napple.color = \"red\"\n[fruit.apple.texture]\nsmooth = true\n")
+            .unwrap();
+        let apple = table(table(doc.get("fruit")).get("apple"));
+        assert_eq!(keys(apple), ["color", "texture"]);
+        fails(
+            "[fruit]\napple.color = 1\n[fruit.apple]\n",
+            3,
+            8,
+            "already defined",
+        );
+        // Dotted keys may not reach into a table defined by a header.
+        fails(
+            "[a.b.c]\nz = 9\n[a]\nb.c.t = 1\n",
+            4,
+            3,
+            "already defined by a header",
+        );
+        // An implicit super-table may be defined once, later.
+        let doc = parse("[a.b]\nx = 1\n[a]\ny = 2\n").unwrap();
+        assert_eq!(keys(table(doc.get("a"))), ["b", "y"]);
+        fails("[a.b]\n[a]\n[a]\n", 3, 2, "table \"a\" is already defined");
+        fails("[a]\nb = {x = 1}\n[a.b]\n", 3, 4, "inline table");
+        fails("a = {x = 1}\na.y = 2\n", 2, 1, "inline table");
+        fails("[[a]]\n[b]\n[a]\n", 3, 2, "array of tables");
+        fails("a.x = 1\n[[a]]\n", 2, 3, "not an array of tables");
+        fails("x = 1\nx.y = 2\n", 2, 1, "already a value (integer)");
+        fails("x = 1\n[x.y]\n", 2, 2, "already a value (integer)");
+    }
+
+    #[test]
+    fn every_escape() {
+        assert_eq!(string(r#""\b\t\n\f\r\"\\""#), "\u{8}\t\n\u{c}\r\"\\");
+        assert_eq!(string(r#""caf\u00e9""#), "café");
+        assert_eq!(string(r#""\U0001F600""#), "😀");
+        assert_eq!(string(r#""\u00E9\U000000e9""#), "éé");
+        assert_eq!(string("\"tab\there\""), "tab\there");
+        assert_eq!(string("\"ünï€ode\""), "ünï€ode");
+    }
+
+    #[test]
+    fn bad_escapes_and_control_characters() {
+        fails(r#"v = "a\qb""#, 1, 7, "invalid escape");
+        fails(r#"v = "\x41""#, 1, 6, "invalid escape");
+        fails(r#"v = "\uD800""#, 1, 6, "not a Unicode scalar value");
+        fails(r#"v = "\U00110000""#, 1, 6, "not a Unicode scalar value");
+        fails(r#"v = "\u12""#, 1, 6, "expected 4 hex digits");
+        fails(r#"v = "\U1234567""#, 1, 6, "expected 8 hex digits");
+        fails(r#"v = "\u+123""#, 1, 6, "expected 4 hex digits");
+        fails("v = \"a\u{1}b\"", 1, 7, "U+0001");
+        fails("v = 'a\u{7f}b'", 1, 7, "U+007F");
+        fails("v = \"\"\"a\u{0}\"\"\"", 1, 9, "U+0000");
+        fails("v = 1 # bell\u{7}\n", 1, 13, "control characters");
+    }
+
+    #[test]
+    fn literal_strings_are_byte_exact() {
+        let doc = parse("password = 'p@ss\"wo\\rd'\n").unwrap();
+        assert_eq!(doc.get("password"), Some(&s("p@ss\"wo\\rd")));
+        assert_eq!(string(r"'C:\Users\nobody'"), r"C:\Users\nobody");
+        assert_eq!(string("''"), "");
+        assert_eq!(string(r#""""#), "");
+    }
+
+    #[test]
+    fn multi_line_basic_strings() {
+        assert_eq!(
+            string("\"\"\"\nline one\nline two\"\"\""),
+            "line one\nline two"
+        );
+        assert_eq!(
+            string("\"\"\"no newline trimmed\n\"\"\""),
+            "no newline trimmed\n"
+        );
+        assert_eq!(
+            string("\"\"\"The quick \\\n\n   brown \\   \n  fox.\"\"\""),
+            "The quick brown fox."
+        );
+        assert_eq!(
+            string("\"\"\"a \"quoted\" \"\"word\"\" \\u00e9\"\"\""),
+            "a \"quoted\" \"\"word\"\" é"
+        );
+        assert_eq!(
+            string("\"\"\"ends in quotes\"\"\"\"\""),
+            "ends in quotes\"\""
+        );
+        assert_eq!(string("\"\"\"\"\"\"\""), "\"");
+        fails("v = \"\"\"abc\"\"\"\"\"\"\n", 1, 11, "too many quotes");
+        fails("v = \"\"\"abc\\ x\"\"\"", 1, 11, "must end the line");
+        fails("v = \"\"\"abc\n", 1, 5, "unterminated string");
+    }
+
+    #[test]
+    fn multi_line_literal_strings() {
+        assert_eq!(
+            string("'''\nfirst\n  \\n raw \"\"\" '' '''"),
+            "first\n  \\n raw \"\"\" '' "
+        );
+        assert_eq!(string("''''one quote'''"), "'one quote");
+        assert_eq!(string("'''two at end'''''"), "two at end''");
+        fails("v = '''abc\n", 1, 5, "unterminated string");
+        fails("'''k''' = 1\n", 1, 1, "multi-line string cannot be a key");
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let doc = parse(&EXAMPLE.replace('\n', "\r\n")).unwrap();
+        assert_eq!(doc, parse(EXAMPLE).unwrap());
+        let doc = parse("a = 1\r\nb = \"\"\"\r\nx\r\ny\"\"\"\r\nc = [\r\n 1, # c\r\n 2,\r\n]\r\n")
+            .unwrap();
+        assert_eq!(doc.get("b"), Some(&s("x\ny")));
+        assert_eq!(
+            doc.get("c"),
+            Some(&Value::Array(vec![Value::Integer(1), Value::Integer(2)]))
+        );
+        fails("a = 1\rb = 2\n", 1, 6, "carriage return");
+        fails("a = 'x\r\n'", 1, 7, "newline inside a single-line string");
+    }
+
+    #[test]
+    fn bom_comments_and_blank_lines() {
+        let doc = parse("\u{feff}# leading comment\n\n   \t\n  a = 1 # trailing\n# end").unwrap();
+        assert_eq!(keys(&doc), ["a"]);
+        fails("\u{feff}a = ?", 1, 5, "expected a value");
+        assert_eq!(parse("").unwrap(), Table::default());
+        assert_eq!(parse("# only a comment").unwrap(), Table::default());
+    }
+
+    #[test]
+    fn integers_of_each_base() {
+        let cases: [(&str, i64); 16] = [
+            ("0", 0),
+            ("+0", 0),
+            ("-0", 0),
+            ("42", 42),
+            ("+17", 17),
+            ("-17", -17),
+            ("1_000_000", 1_000_000),
+            ("5_3_4", 534),
+            ("0xDEADbeef", 0xdead_beef),
+            ("0xdead_beef", 0xdead_beef),
+            ("0o755", 0o755),
+            ("0o0_7", 7),
+            ("0b1101_0110", 0b1101_0110),
+            ("0x00ff", 255),
+            ("9223372036854775807", i64::MAX),
+            ("-9223372036854775808", i64::MIN),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(value(text), Value::Integer(expected), "{text}");
+        }
+        assert_eq!(value("0x7FFF_FFFF_FFFF_FFFF"), Value::Integer(i64::MAX));
+    }
+
+    #[test]
+    fn invalid_integers() {
+        for (text, needle) in [
+            ("9223372036854775808", "64-bit"),
+            ("-9223372036854775809", "64-bit"),
+            ("99999999999999999999999999999999", "64-bit"),
+            ("0x8000000000000000", "64-bit"),
+            (
+                "0b1111111111111111111111111111111111111111111111111111111111111111",
+                "64-bit",
+            ),
+            ("012", "leading zeros"),
+            ("-01", "leading zeros"),
+            ("00", "leading zeros"),
+            ("1__2", "between digits"),
+            ("_1", "strings must be quoted"),
+            ("1_", "between digits"),
+            ("0x_1", "between digits"),
+            ("+0x1", "cannot have a sign"),
+            ("-0b1", "cannot have a sign"),
+            ("0x", "no digits"),
+            ("0xg", "unexpected 'g'"),
+            ("0o8", "unexpected '8'"),
+            ("0b2", "unexpected '2'"),
+            ("0X1F", "unexpected 'X'"),
+            ("12a", "unexpected 'a'"),
+            ("1+2", "unexpected '+'"),
+            ("--1", "invalid value"),
+            ("+", "invalid value"),
+            ("namecheap", "strings must be quoted"),
+            ("True", "strings must be quoted"),
+        ] {
+            fails(&format!("v = {text}"), 1, 5, needle);
+        }
+    }
+
+    #[test]
+    fn floats_and_dates_are_rejected_clearly() {
+        for text in [
+            "1.5",
+            "-0.1",
+            "1e5",
+            "6.626e-34",
+            "1E3",
+            "+inf",
+            "nan",
+            "-inf",
+            "3.",
+            ".5",
+            "0.0",
+        ] {
+            fails(
+                &format!("v = {text}"),
+                1,
+                5,
+                "floating-point numbers are not supported here",
+            );
+        }
+        for text in [
+            "1979-05-27",
+            "1979-05-27T07:32:00Z",
+            "1979-05-27 07:32:00",
+            "07:32:00",
+            "2024-01-01T00:00:00+02:00",
+        ] {
+            fails(
+                &format!("v = {text}"),
+                1,
+                5,
+                "dates and times are not supported here",
+            );
+        }
+        fails("v = [1, 2.5]", 1, 9, "floating-point");
+    }
+
+    #[test]
+    fn booleans_and_type_names() {
+        let doc = parse("t = true\nf = false\n").unwrap();
+        assert_eq!(doc.get("t"), Some(&Value::Boolean(true)));
+        assert_eq!(doc.get("f"), Some(&Value::Boolean(false)));
+        fails("v = truex", 1, 5, "strings must be quoted");
+        fails(
+            "v = true false",
+            1,
+            10,
+            "expected a newline or a comment after the value",
+        );
+        let names: Vec<_> = [
+            s("x"),
+            Value::Integer(1),
+            Value::Boolean(true),
+            Value::Array(vec![]),
+            Value::Table(Table::default()),
+        ]
+        .iter()
+        .map(Value::type_name)
+        .collect();
+        assert_eq!(names, ["string", "integer", "boolean", "array", "table"]);
+        assert_eq!(Table::default().get("x"), None);
+    }
+
+    #[test]
+    fn arrays() {
+        assert_eq!(value("[]"), Value::Array(vec![]));
+        assert_eq!(
+            value("[ 1 , 'a' , true , ]"),
+            Value::Array(vec![Value::Integer(1), s("a"), Value::Boolean(true)])
+        );
+        let nested = value("[[1, 2], [], [[\"x\"]]]");
+        let expected = Value::Array(vec![
+            Value::Array(vec![Value::Integer(1), Value::Integer(2)]),
+            Value::Array(vec![]),
+            Value::Array(vec![Value::Array(vec![s("x")])]),
+        ]);
+        assert_eq!(nested, expected);
+        let doc = parse("sources = [ # first comment\n  \"a\", # after a\n\n  # own line\n  \"b\"\n  ,\n]\nnext = 1\n").unwrap();
+        assert_eq!(array(doc.get("sources")), [s("a"), s("b")]);
+        assert_eq!(doc.get("next"), Some(&Value::Integer(1)));
+        assert_eq!(value("[{a = 1}, {b = 2}]"), {
+            let t = |k: &str, v| {
+                Value::Table(Table {
+                    entries: vec![(k.to_owned(), Value::Integer(v))],
+                })
+            };
+            Value::Array(vec![t("a", 1), t("b", 2)])
+        });
+    }
+
+    #[test]
+    fn array_errors() {
+        fails("v = [1, 2", 1, 5, "unterminated array");
+        fails("v = [1,\n2,\n# c\n", 1, 5, "unterminated array");
+        fails(
+            "v = [1 2]",
+            1,
+            8,
+            "expected `,` or `]` in the array, found '2'",
+        );
+        fails("v = [1,,2]", 1, 8, "expected a value, found ','");
+        fails("v = [,]", 1, 6, "expected a value, found ','");
+        fails(
+            "v = [1] 2",
+            1,
+            9,
+            "expected a newline or a comment after the value",
+        );
+        fails(
+            "[[a]]\n[a.b]\nv = 1\n[[x]]\n[y]\nx = [1]\nx.z = 1",
+            7,
+            1,
+            "already a value (array)",
+        );
+        fails(
+            "x = [1]\n[[x]]\n",
+            2,
+            3,
+            "array value; [[x]] cannot extend it",
+        );
+    }
+
+    #[test]
+    fn inline_tables() {
+        let doc =
+            parse("t = { a = 1, b = \"x\", c.d = true, e = { f = [] } }\nempty = {}\nsp = {  }\n")
+                .unwrap();
+        let t = table(doc.get("t"));
+        assert_eq!(keys(t), ["a", "b", "c", "e"]);
+        assert_eq!(table(t.get("c")).get("d"), Some(&Value::Boolean(true)));
+        assert_eq!(table(t.get("e")).get("f"), Some(&Value::Array(vec![])));
+        assert_eq!(doc.get("empty"), Some(&Value::Table(Table::default())));
+        assert_eq!(doc.get("sp"), Some(&Value::Table(Table::default())));
+        fails("t = { a = 1, }", 1, 14, "trailing comma");
+        fails(
+            "t = { a = 1,\n b = 2 }",
+            1,
+            13,
+            "newline inside an inline table",
+        );
+        fails("t = {\n}", 1, 6, "newline inside an inline table");
+        fails("t = { a = 1", 1, 5, "unterminated inline table");
+        fails("t = { a = 1 b = 2 }", 1, 13, "expected `,` or `}`");
+        fails("t = { a = 1, a = 2 }", 1, 14, "duplicate key \"a\"");
+        fails("t = { a.b = 1, a = 2 }", 1, 16, "already a table");
+        fails("t = { a }", 1, 9, "expected `=` after the key");
+        fails("t = { a = }", 1, 11, "expected a value, found '}'");
+        fails("t = {,}", 1, 6, "invalid character ','");
+    }
+
+    #[test]
+    fn structural_errors_have_positions() {
+        fails("a = 1\nb = 2\na = 3\n", 3, 1, "duplicate key \"a\"");
+        fails("[t]\nx = 1\n  x = 2\n", 3, 3, "duplicate key \"x\"");
+        fails("[a]\n[b]\n[a]\n", 3, 2, "table \"a\" is already defined");
+        fails(
+            "[a]\nx.y = 1\n[a . x]\n",
+            3,
+            6,
+            "table \"x\" is already defined",
+        );
+        fails("[a.b]\n[a]\nb = 1\n", 3, 1, "already a table");
+        fails(
+            "a = 1\n[a]\n",
+            2,
+            2,
+            "already a value (integer), not a table",
+        );
+        fails("[[x]]\n[x]\n", 2, 2, "array of tables");
+        fails("[x]\n[[x]]\n", 2, 3, "not an array of tables");
+        fails("x = [1, 2]\n[[x]]\n", 2, 3, "cannot extend");
+        fails("x = []\n[x]\n", 2, 2, "already a value (array)");
+        fails("v = \"abc", 1, 5, "unterminated string");
+        fails("v = 'abc", 1, 5, "unterminated string");
+        fails(
+            "v = \"abc\nw = 1\n",
+            1,
+            9,
+            "newline inside a single-line string",
+        );
+        fails("v = 'abc\n", 1, 9, "newline inside a single-line string");
+        fails(
+            "v = [1, 2\nw = 1\n",
+            2,
+            1,
+            "expected `,` or `]` in the array, found 'w'",
+        );
+        fails(
+            "v = \"a\" x\n",
+            1,
+            9,
+            "expected a newline or a comment after the value",
+        );
+        fails(
+            "v = 1,\n",
+            1,
+            6,
+            "expected a newline or a comment after the value",
+        );
+        fails(
+            "[a] x\n",
+            1,
+            5,
+            "expected a newline or a comment after the table header",
+        );
+        fails("key\n", 1, 4, "expected `=` after the key");
+        fails("key value\n", 1, 5, "expected `=` after the key, found 'v'");
+        fails("key = \n", 1, 7, "missing value after `=`");
+        fails("key =", 1, 6, "missing value after `=`");
+        fails("key = # c\n", 1, 7, "missing value after `=`");
+        fails("= 1\n", 1, 1, "empty bare key");
+        fails("a. = 1\n", 1, 4, "empty bare key");
+        fails("a..b = 1\n", 1, 3, "empty bare key");
+        fails("[]\n", 1, 2, "empty bare key");
+        fails("[a.]\n", 1, 4, "empty bare key");
+        fails("a/b = 1\n", 1, 2, "expected `=` after the key, found '/'");
+        fails("é = 1\n", 1, 1, "invalid character 'é' in a bare key");
+        fails("[a\n", 1, 3, "expected `]` to close the table header");
+        fails("[[a]\n", 1, 5, "expected `]]` to close the table header");
+        fails("[[a] ]\n", 1, 5, "expected `]]`");
+        fails(
+            "\"\"\"k\"\"\" = 1\n",
+            1,
+            1,
+            "multi-line string cannot be a key",
+        );
+        fails("v = @", 1, 5, "expected a value, found '@'");
+    }
+
+    #[test]
+    fn error_display_is_line_and_column() {
+        let e = parse("a = 1\nb = 2\n  a = 3").unwrap_err();
+        assert_eq!(e.to_string(), "line 3, column 3: duplicate key \"a\"");
+        let e = parse("x = \"é\" é").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 9), "columns count chars, not bytes");
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let ok = format!("v = {}{}", "[".repeat(31), "]".repeat(31));
+        assert!(parse(&ok).is_ok());
+        let deep = format!("v = {}{}", "[".repeat(33), "]".repeat(33));
+        fails(&deep, 1, 37, "nesting deeper than 32 levels");
+        fails(
+            &format!("v = {}", "{a = ".repeat(40)),
+            1,
+            5 + 5 * 32,
+            "nesting deeper",
+        );
+        let dotted = format!("{} = 1", ["k"; 40].join("."));
+        fails(&dotted, 1, 1 + 2 * 32, "nesting deeper");
+        let header = format!("[{}]", ["k"; 40].join("."));
+        fails(&header, 1, 2 + 2 * 32, "nesting deeper");
+        // Depth counts tables from headers and dotted keys as well as value nesting.
+        let mixed = format!(
+            "[{}]\n{} = {}",
+            ["k"; 20].join("."),
+            ["d"; 10].join("."),
+            "[".repeat(5)
+        );
+        fails(&mixed, 2, 26, "nesting deeper");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        const ALPHABET: &[&str] = &[
+            "[",
+            "]",
+            "[[",
+            "]]",
+            "{",
+            "}",
+            "\"",
+            "'",
+            "\"\"\"",
+            "'''",
+            "=",
+            ".",
+            ",",
+            "#",
+            "\n",
+            "\r\n",
+            "\r",
+            " ",
+            "\t",
+            "\\",
+            "\\u",
+            "\\U",
+            "a",
+            "key",
+            "0",
+            "1",
+            "_",
+            "-",
+            "+",
+            "0x",
+            "e",
+            "true",
+            "é",
+            "\u{0}",
+            "\u{feff}",
+            "😀",
+            "x = ",
+            "[[record]]\n",
+            "[ip]\n",
+            "9223372036854775807",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut parsed = 0;
+        for _ in 0..20_000 {
+            let len = next() % 40;
+            let mut text = String::new();
+            for _ in 0..len {
+                let pick = (next() % ALPHABET.len() as u64) as usize;
+                text.push_str(ALPHABET[pick]);
+            }
+            match parse(&text) {
+                Ok(_) => parsed += 1,
+                Err(e) => assert!(e.line >= 1 && e.column >= 1, "{text:?}: {e}"),
+            }
+        }
+        assert!(
+            parsed > 0,
+            "the generator should produce some valid documents"
+        );
+    }
+
+    #[test]
+    fn large_inputs_are_linear() {
+        let started = Instant::now();
+        let mega = 1 << 20;
+        for text in [
+            "[".repeat(mega),
+            "\"".repeat(mega),
+            "'".repeat(mega),
+            format!("v = {}", "[".repeat(mega)),
+            format!("v = {}", "{".repeat(mega)),
+            format!("v = \"{}", "a".repeat(mega)),
+            format!("v = \"\"\"{}", "\"\"\\\n".repeat(mega / 4)),
+            format!("v = [{}]", "1,".repeat(mega / 2)),
+            format!("[{}]", "a.".repeat(mega / 2)),
+            "a = 1\n".repeat(mega / 6),
+            format!(
+                "[{}]\n{}",
+                "k".repeat(mega / 2),
+                "[[r]]\nx = 1\n".repeat(mega / 24)
+            ),
+        ] {
+            let _ = parse(&text);
+        }
+        let keys: String = (0..100_000).map(|i| format!("k{i} = {i}\n")).collect();
+        assert_eq!(parse(&keys).unwrap().entries.len(), 100_000);
+        let inline: String = (0..100_000)
+            .map(|i| format!("k{i} = {i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let doc = parse(&format!("t = {{ {inline} }}")).unwrap();
+        assert_eq!(table(doc.get("t")).entries.len(), 100_000);
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
 }
