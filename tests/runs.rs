@@ -17,9 +17,7 @@ fn check_validates_without_the_network_and_catches_typos() {
     assert!(out.stdout.contains("OK, 1 record(s)"), "{}", out.stdout);
     assert_eq!(source.count() + provider.count(), 0);
 
-    let record = format!(
-        "[[record]]\nprovider = \"namecheap\"\nhost = \"home\"\ndomain = \"example.com\"\npassword = \"x\"\n\n[[record]]\nprovider = \"dyndns2\"\nserver = \"https://members.dyndns.org\"\nhostname = \"h.example.org\"\nusername = \"me\"\npasword = \"x\"\n"
-    );
+    let record = "[[record]]\nprovider = \"namecheap\"\nhost = \"home\"\ndomain = \"example.com\"\npassword = \"x\"\n\n[[record]]\nprovider = \"dyndns2\"\nserver = \"https://members.dyndns.org\"\nhostname = \"h.example.org\"\nusername = \"me\"\npasword = \"x\"\n".to_string();
     env.write_config(3, &[source.url()], &record);
     for args in [&["check"][..], &[][..]] {
         let out = env.run(args);
