@@ -3,13 +3,12 @@ use crate::cli::{Args, Command};
 use crate::clock::{format_duration, format_utc, now_secs};
 use crate::config::{Config, Record, load_config};
 use crate::decide::{self, Decision, Reason, Skip};
-use crate::detect::web::detect_v4;
+use crate::detect::{Family, source, with_host_id};
 use crate::error::Error;
 use crate::http::Client;
-use crate::provider::Success;
-use crate::state::{State, StateFile};
+use crate::provider::{Addrs, Success};
+use crate::state::{Entry, State, StateFile};
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// Runs the command; `Ok` means exit 0. Only `main` prints the error.
@@ -25,6 +24,11 @@ pub fn run(args: &Args) -> Result<(), Error> {
     }
 }
 
+fn rrs(record: &Record) -> String {
+    let rrs: Vec<&str> = record.families.iter().map(|f| f.rr()).collect();
+    rrs.join(" + ")
+}
+
 fn check(config: &Config) -> Result<(), Error> {
     println!(
         "{}: OK, {} record(s)",
@@ -32,7 +36,7 @@ fn check(config: &Config) -> Result<(), Error> {
         config.records.len()
     );
     for r in &config.records {
-        println!("  record {}: {}", r.index, r.label());
+        println!("  record {}: {} {}", r.index, r.label(), rrs(r));
     }
     println!("  state file: {}", config.state_file.display());
     Ok(())
@@ -42,40 +46,45 @@ fn status(config: &Config) -> Result<(), Error> {
     let (_, state) = StateFile::load(&config.state_file);
     let now = now_secs();
     for r in &config.records {
-        println!("{}", r.label());
-        let Some(e) = state.entry(&r.key) else {
-            println!("  no history yet; updates on the next run");
-            continue;
-        };
-        if e.ip.is_empty() {
-            println!("  address:      none confirmed yet");
-        } else {
-            println!(
-                "  address:      {} (confirmed {})",
-                e.ip,
-                format_utc(e.updated)
-            );
+        for &family in &r.families {
+            println!("{} {}", r.label(), family.rr());
+            let Some(e) = state.entry(&r.key(family)) else {
+                println!("  no history yet; updates on the next run");
+                continue;
+            };
+            if e.ip.is_empty() {
+                println!("  address:      none confirmed yet");
+            } else {
+                println!(
+                    "  address:      {} (confirmed {})",
+                    e.ip,
+                    format_utc(e.updated)
+                );
+            }
+            println!("  last result:  {}", e.result);
+            println!("  next attempt: {}", next_attempt(e, &r.fingerprint, now));
         }
-        println!("  last result:  {}", e.result);
-        let next = match decide::gate(Some(e), &r.fingerprint, now, false) {
-            Some(Decision::Skip(Skip::Stopped)) => {
-                "stopped until the record's configuration changes (or --force)".to_string()
-            }
-            Some(Decision::Skip(Skip::BackingOff(t))) => {
-                format!(
-                    "not before {} ({} failure(s) in a row)",
-                    format_utc(t),
-                    e.failures
-                )
-            }
-            Some(Decision::Update(Reason::ConfigChanged)) => {
-                "next run (the configuration changed)".to_string()
-            }
-            _ => "next run".to_string(),
-        };
-        println!("  next attempt: {next}");
     }
     Ok(())
+}
+
+fn next_attempt(e: &Entry, fingerprint: &str, now: u64) -> String {
+    match decide::gate(Some(e), fingerprint, now, false) {
+        Some(Decision::Skip(Skip::Stopped)) => {
+            "stopped until the record's configuration changes (or --force)".to_string()
+        }
+        Some(Decision::Skip(Skip::BackingOff(t))) => {
+            format!(
+                "not before {} ({} failure(s) in a row)",
+                format_utc(t),
+                e.failures
+            )
+        }
+        Some(Decision::Update(Reason::ConfigChanged)) => {
+            "next run (the configuration changed)".to_string()
+        }
+        _ => "next run".to_string(),
+    }
 }
 
 /// Tally of the run's outcomes, for the exit code.
@@ -83,6 +92,30 @@ fn status(config: &Config) -> Result<(), Error> {
 struct Tally {
     transient: usize,
     fatal: usize,
+}
+
+/// The address found for each family this run, when one was needed.
+#[derive(Default)]
+struct Found {
+    v4: Option<Result<IpAddr, Error>>,
+    v6: Option<Result<IpAddr, Error>>,
+}
+
+impl Found {
+    fn slot(&mut self, family: Family) -> &mut Option<Result<IpAddr, Error>> {
+        match family {
+            Family::V4 => &mut self.v4,
+            Family::V6 => &mut self.v6,
+        }
+    }
+
+    fn ok(&self, family: Family) -> Option<IpAddr> {
+        let slot = match family {
+            Family::V4 => &self.v4,
+            Family::V6 => &self.v6,
+        };
+        slot.as_ref().and_then(|r| r.as_ref().ok()).copied()
+    }
 }
 
 fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
@@ -105,43 +138,88 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
     };
     let mut tally = Tally::default();
 
-    let gates: Vec<Option<Decision>> = config
+    // What is decided before any address is known: stopped, backing off, forced...
+    let gates: Vec<Vec<(Family, Option<Decision>)>> = config
         .records
         .iter()
-        .map(|r| decide::gate(state.entry(&r.key), &r.fingerprint, now, args.force))
+        .map(|r| {
+            let fp = &r.fingerprint;
+            let gate = |f: Family| decide::gate(state.entry(&r.key(f)), fp, now, args.force);
+            r.families.iter().map(|&f| (f, gate(f))).collect()
+        })
         .collect();
-    let needs_address = gates.iter().any(|g| !matches!(g, Some(Decision::Skip(_))));
-    let ip = if needs_address {
-        Some(IpAddr::V4(detect_v4(&client, &config.sources)?))
-    } else {
-        None
-    };
 
-    for (record, gate) in config.records.iter().zip(gates) {
-        let entry = state.entry(&record.key);
-        let decision = match (gate, ip) {
-            (Some(d), _) => d,
-            (None, Some(ip)) => decide::decide(
-                entry,
-                &record.fingerprint,
-                ip,
-                now,
-                args.force,
-                config.refresh_secs,
-            ),
-            (None, None) => continue,
-        };
-        match (decision, ip) {
-            (Decision::Skip(skip), _) => report_skip(record, &state, skip, now, &mut tally),
-            (Decision::Update(reason), Some(ip)) => {
-                if args.dry_run {
-                    dry_run(record, ip, reason);
-                } else {
-                    let updated = update_one(record, &state, ip, reason, now, &client, &mut tally);
-                    state.set(updated);
-                }
+    // Look up each family's address once, and only when some record may need it.
+    let mut found = Found::default();
+    for family in Family::BOTH {
+        let needed = gates
+            .iter()
+            .flatten()
+            .any(|(f, g)| *f == family && !matches!(g, Some(Decision::Skip(_))));
+        if needed {
+            let result = source::detect(
+                &client,
+                family,
+                config.sources.of(family),
+                config.sources.agree,
+            );
+            if let Err(e) = &result {
+                log::warn!("{e}");
+                tally.transient += 1;
             }
-            (Decision::Update(_), None) => {}
+            *found.slot(family) = Some(result);
+        }
+    }
+
+    for (record, record_gates) in config.records.iter().zip(gates) {
+        let mut addrs = Addrs::default();
+        let mut reasons = Vec::new();
+        for (family, gate) in record_gates {
+            let entry = state.entry(&record.key(family));
+            let ip = found.ok(family).map(|ip| publish_address(record, ip));
+            let decision = match (gate, ip) {
+                (Some(d), _) => d,
+                (None, Some(ip)) => decide::decide(
+                    entry,
+                    &record.fingerprint,
+                    ip,
+                    now,
+                    false,
+                    config.refresh_secs,
+                ),
+                (None, None) => continue,
+            };
+            match (decision, ip) {
+                (Decision::Skip(skip), _) => {
+                    report_skip(record, family, entry, skip, now, &mut tally)
+                }
+                (Decision::Update(reason), Some(ip)) => {
+                    addrs.set(ip);
+                    reasons.push((family, reason));
+                }
+                // Due, but this family's address could not be found: counted above.
+                (Decision::Update(_), None) => {}
+            }
+        }
+        if addrs.is_empty() {
+            continue;
+        }
+        if args.dry_run {
+            dry_run(record, addrs);
+            continue;
+        }
+        for (family, result) in record.provider.update(&client, addrs) {
+            let Some(ip) = addrs
+                .list()
+                .into_iter()
+                .find(|ip| Family::of(*ip) == family)
+            else {
+                continue;
+            };
+            let reason = reasons.iter().find(|(f, _)| *f == family).map(|(_, r)| *r);
+            let old = state.entry(&record.key(family));
+            let entry = record_outcome(record, family, ip, reason, old, result, now, &mut tally);
+            state.set(entry);
         }
     }
 
@@ -157,98 +235,115 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
     }
 }
 
-fn update_one(
+/// The address a record publishes: with `ipv6_host_id`, the found /64 prefix plus that id.
+fn publish_address(record: &Record, found: IpAddr) -> IpAddr {
+    match (found, record.host_id) {
+        (IpAddr::V6(v6), Some(id)) => IpAddr::V6(with_host_id(v6, id)),
+        _ => found,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record_outcome(
     record: &Record,
-    state: &State,
+    family: Family,
     ip: IpAddr,
-    reason: Reason,
+    reason: Option<Reason>,
+    old: Option<&Entry>,
+    result: Result<Success, Error>,
     now: u64,
-    client: &Client,
     tally: &mut Tally,
-) -> crate::state::Entry {
-    let label = record.label();
-    let old = state.entry(&record.key);
-    match record.provider.update(client, ip) {
+) -> Entry {
+    let (label, rr, key) = (record.label(), family.rr(), record.key(family));
+    match result {
         Ok(how) => {
+            let why = why(reason, old);
             match how {
-                Success::Updated => log::info!("{label}: updated A to {ip}{}", why(reason, old)),
-                Success::NoChange => log::info!(
-                    "{label}: A already {ip} at the provider{}",
-                    why(reason, old)
-                ),
+                Success::Updated => log::info!("{label}: updated {rr} to {ip}{why}"),
+                Success::NoChange => log::info!("{label}: {rr} already {ip} at the provider{why}"),
             }
-            decide::after_success(&record.key, &record.fingerprint, ip, now, how)
+            decide::after_success(&key, &record.fingerprint, ip, now, how)
         }
         Err(err) => {
-            let entry = decide::after_failure(old, &record.key, &record.fingerprint, now, &err);
+            let entry = decide::after_failure(old, &key, &record.fingerprint, now, &err);
             if entry.stopped {
                 tally.fatal += 1;
                 log::error!(
-                    "{label}: rejected: {err}; no more updates until the record's configuration changes (or --force)"
+                    "{label}: {rr} rejected: {err}; no more updates until the record's configuration changes (or --force)"
                 );
             } else {
                 tally.transient += 1;
-                log::warn!(
-                    "{label}: failed: {err}; next try in {} or later",
-                    format_duration(entry.next.saturating_sub(now))
-                );
+                let wait = format_duration(entry.next.saturating_sub(now));
+                log::warn!("{label}: {rr} update failed: {err}; next try in {wait} or later");
             }
             entry
         }
     }
 }
 
-fn why(reason: Reason, old: Option<&crate::state::Entry>) -> String {
+fn why(reason: Option<Reason>, old: Option<&Entry>) -> String {
     match (reason, old) {
-        (Reason::AddressChanged, Some(e)) if !e.ip.is_empty() => format!(" (was {})", e.ip),
-        (Reason::ConfigChanged, _) => " (configuration changed)".to_string(),
-        (Reason::Refresh, _) => " (periodic refresh)".to_string(),
-        (Reason::Forced, _) => " (forced)".to_string(),
+        (Some(Reason::AddressChanged), Some(e)) if !e.ip.is_empty() => format!(" (was {})", e.ip),
+        (Some(Reason::ConfigChanged), _) => " (configuration changed)".to_string(),
+        (Some(Reason::Refresh), _) => " (periodic refresh)".to_string(),
+        (Some(Reason::Forced), _) => " (forced)".to_string(),
         _ => String::new(),
     }
 }
 
-fn report_skip(record: &Record, state: &State, skip: Skip, now: u64, tally: &mut Tally) {
-    let label = record.label();
-    let entry = state.entry(&record.key);
+fn report_skip(
+    record: &Record,
+    family: Family,
+    entry: Option<&Entry>,
+    skip: Skip,
+    now: u64,
+    tally: &mut Tally,
+) {
+    let (label, rr) = (record.label(), family.rr());
+    let last = entry.map_or("", |e| e.result.as_str());
     match skip {
         Skip::Unchanged => {
             let ip = entry.map_or("", |e| e.ip.as_str());
-            log::info!("{label}: unchanged ({ip})");
+            log::info!("{label}: {rr} unchanged ({ip})");
         }
         Skip::BackingOff(until) => {
             tally.transient += 1;
-            let last = entry.map_or("", |e| e.result.as_str());
-            log::warn!(
-                "{label}: waiting {} more before retrying (last: {last})",
-                format_duration(until.saturating_sub(now))
-            );
+            let wait = format_duration(until.saturating_sub(now));
+            log::warn!("{label}: {rr} waiting {wait} more before retrying (last: {last})");
         }
         Skip::Stopped => {
             tally.fatal += 1;
-            let last = entry.map_or("", |e| e.result.as_str());
-            log::error!("{label}: stopped ({last}); fix the record's configuration or use --force");
+            log::error!(
+                "{label}: {rr} stopped ({last}); fix the record's configuration or use --force"
+            );
         }
     }
 }
 
-fn dry_run(record: &Record, ip: IpAddr, reason: Reason) {
-    log::info!(
-        "{}: would update A to {ip} ({reason:?}); dry run, nothing sent",
-        record.label()
-    );
-    for req in record.provider.plan(ip) {
-        println!("{}", req.redacted());
+fn dry_run(record: &Record, addrs: Addrs) {
+    for ip in addrs.list() {
+        let rr = Family::of(ip).rr();
+        log::info!(
+            "{}: would update {rr} to {ip}; dry run, nothing sent",
+            record.label()
+        );
+    }
+    for planned in record.provider.plan(addrs) {
+        println!("{}", planned.request.redacted());
     }
 }
 
 /// Keeps only configured records, then writes if anything changed.
 fn save(file: &mut StateFile, state: &mut State, config: &Config) -> Result<(), Error> {
+    let keys: Vec<String> = config
+        .records
+        .iter()
+        .flat_map(|r| r.families.iter().map(|f| r.key(*f)))
+        .collect();
+    state.records.retain(|e| keys.contains(&e.key));
     state
         .records
-        .retain(|e| config.records.iter().any(|r| r.key == e.key));
-    let order = |key: &str| config.records.iter().position(|r| r.key == key);
-    state.records.sort_by_key(|e| order(&e.key));
+        .sort_by_key(|e| keys.iter().position(|k| *k == e.key));
     match file.save(state) {
         Ok(wrote) => {
             if wrote {
@@ -265,18 +360,15 @@ fn save(file: &mut StateFile, state: &mut State, config: &Config) -> Result<(), 
 
 /// A last bound on the whole run, whatever a request or the resolver does.
 fn start_watchdog(config: &Config) {
-    let requests = (config.sources.len() + config.records.len()) as u64;
+    let sources = config.sources.v4.len() + config.sources.v6.len();
+    let requests = (sources + 2 * config.records.len()) as u64;
     let budget = config
         .timeout_secs
         .saturating_mul(requests.saturating_mul(3))
         .saturating_add(10);
-    let state: PathBuf = config.state_file.clone();
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(budget));
-        log::error!(
-            "run exceeded its time budget of {budget} s; exiting (state {} untouched by this run)",
-            state.display()
-        );
+        log::error!("run exceeded its time budget of {budget} s; exiting");
         std::process::exit(crate::error::EXIT_TRANSIENT);
     });
 }

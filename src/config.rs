@@ -1,5 +1,7 @@
 //! The config file: TOML text -> validated `Config`, with errors that name the record and key.
-use crate::detect::web::DEFAULT_SOURCES;
+use crate::detect::source::Source;
+use crate::detect::web::{DEFAULT_SOURCES_V4, DEFAULT_SOURCES_V6};
+use crate::detect::{Family, parse_host_id};
 use crate::error::Error;
 use crate::provider::{self, Provider};
 use crate::toml::{self, Table, Value};
@@ -19,8 +21,25 @@ pub struct Config {
     pub timeout_secs: u64,
     pub ca_file: Option<PathBuf>,
     pub refresh_secs: u64,
-    pub sources: Vec<String>,
+    pub sources: Sources,
     pub records: Vec<Record>,
+}
+
+/// `[ip]`: where each family's address comes from.
+pub struct Sources {
+    pub v4: Vec<Source>,
+    pub v6: Vec<Source>,
+    /// How many sources must report the same address (1: the first good answer wins).
+    pub agree: usize,
+}
+
+impl Sources {
+    pub fn of(&self, family: Family) -> &[Source] {
+        match family {
+            Family::V4 => &self.v4,
+            Family::V6 => &self.v6,
+        }
+    }
 }
 
 pub struct Record {
@@ -28,8 +47,10 @@ pub struct Record {
     pub index: usize,
     pub provider_name: String,
     pub provider: Box<dyn Provider>,
-    /// Stable name of the record's entry in the state file.
-    pub key: String,
+    /// The address families it updates, `[V4]` unless `family` says otherwise.
+    pub families: Vec<Family>,
+    /// `ipv6_host_id`: publish the found /64 prefix with this interface identifier.
+    pub host_id: Option<u64>,
     /// Changes whenever anything in the record (secrets included) changes.
     pub fingerprint: String,
 }
@@ -38,6 +59,16 @@ impl Record {
     /// `home.example.com (namecheap)`: how logs name a record.
     pub fn label(&self) -> String {
         format!("{} ({})", self.provider.fqdn(), self.provider_name)
+    }
+
+    /// Stable name of the record's entry for `family` in the state file.
+    pub fn key(&self, family: Family) -> String {
+        format!(
+            "{} {} {}",
+            self.provider_name,
+            self.provider.fqdn(),
+            family.rr()
+        )
     }
 }
 
@@ -116,7 +147,7 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
     };
     let sources = match top.table("ip")? {
         Some(ip) => read_ip(ip, dir)?,
-        None => DEFAULT_SOURCES.iter().map(|s| s.to_string()).collect(),
+        None => read_ip(&Table::default(), dir)?,
     };
     let tables = top.tables("record")?;
     top.finish()?;
@@ -126,7 +157,14 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
     let mut records: Vec<Record> = Vec::new();
     for (i, table) in tables.iter().enumerate() {
         let record = read_record(i + 1, table, dir)?;
-        if let Some(other) = records.iter().find(|r| r.key == record.key) {
+        let same = |other: &Record| {
+            Family::BOTH.iter().any(|f| {
+                record.families.contains(f)
+                    && other.families.contains(f)
+                    && other.key(*f) == record.key(*f)
+            })
+        };
+        if let Some(other) = records.iter().find(|r| same(r)) {
             return Err(Error::Config(format!(
                 "record {} ({}): updates the same name as record {}",
                 record.index, record.provider_name, other.index
@@ -145,44 +183,83 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
     })
 }
 
-fn read_ip(ip: &Table, dir: &Path) -> Result<Vec<String>, Error> {
+fn read_ip(ip: &Table, dir: &Path) -> Result<Sources, Error> {
     let mut f = Fields::new("[ip]".to_string(), ip, dir.to_path_buf());
-    let sources = match f.get("sources")? {
-        None => DEFAULT_SOURCES.iter().map(|s| s.to_string()).collect(),
-        Some(Value::Array(items)) => {
-            let mut urls = Vec::new();
-            for item in items {
-                let Value::String(url) = item else {
-                    return Err(f.error("sources", "must be a list of URLs (strings)"));
-                };
-                check_url(url, true).map_err(|m| f.error("sources", &m))?;
-                urls.push(url.clone());
-            }
-            if urls.is_empty() {
-                return Err(f.error("sources", "must name at least one URL"));
-            }
-            urls
+    let v4 = read_sources(&mut f, "sources", DEFAULT_SOURCES_V4)?;
+    let v6 = read_sources(&mut f, "sources6", DEFAULT_SOURCES_V6)?;
+    let agree = f.int_in("agree", 1, 10)?.unwrap_or(1) as usize;
+    for (key, list) in [("sources", &v4), ("sources6", &v6)] {
+        if list.len() < agree {
+            return Err(f.error(key, &format!("lists fewer than agree = {agree} sources")));
         }
-        Some(other) => return Err(f.wrong_type("sources", "list of URLs", other)),
-    };
+    }
     f.finish()?;
-    Ok(sources)
+    Ok(Sources { v4, v6, agree })
+}
+
+fn read_sources(f: &mut Fields, key: &str, default: &[&str]) -> Result<Vec<Source>, Error> {
+    let texts: Vec<String> = match f.get(key)? {
+        None => default.iter().map(|s| s.to_string()).collect(),
+        Some(Value::Array(items)) => {
+            let mut texts = Vec::new();
+            for item in items {
+                let Value::String(text) = item else {
+                    return Err(f.error(key, "must be a list of sources (strings)"));
+                };
+                texts.push(text.clone());
+            }
+            texts
+        }
+        Some(other) => return Err(f.wrong_type(key, "list of sources", other)),
+    };
+    if texts.is_empty() {
+        return Err(f.error(key, "must name at least one source"));
+    }
+    texts
+        .iter()
+        .map(|t| Source::parse(t).map_err(|m| f.error(key, &m)))
+        .collect()
 }
 
 fn read_record(index: usize, table: &Table, dir: &Path) -> Result<Record, Error> {
     let mut f = Fields::new(format!("record {index}"), table, dir.to_path_buf());
     let name = f.required_str("provider")?;
     f.label = format!("record {index} ({name})");
+    let families = match f.str("family")?.as_deref() {
+        None | Some("ipv4") => vec![Family::V4],
+        Some("ipv6") => vec![Family::V6],
+        Some("both") => vec![Family::V4, Family::V6],
+        Some(other) => {
+            return Err(f.error(
+                "family",
+                &format!("\"{other}\" is not one of ipv4, ipv6, both"),
+            ));
+        }
+    };
+    let host_id = match f.str("ipv6_host_id")? {
+        None => None,
+        Some(_) if !families.contains(&Family::V6) => {
+            return Err(f.error("ipv6_host_id", "needs family = \"ipv6\" or \"both\""));
+        }
+        Some(text) => Some(parse_host_id(&text).map_err(|m| f.error("ipv6_host_id", &m))?),
+    };
     let provider = provider::from_config(&name, &mut f).map_err(|e| match e {
         Error::Config(m) if !m.starts_with("record ") => Error::Config(format!("{}: {m}", f.label)),
         other => other,
     })?;
+    if families.contains(&Family::V6) && !provider.supports_v6() {
+        return Err(f.error(
+            "family",
+            &format!("{name} cannot update IPv6 (AAAA) records"),
+        ));
+    }
     let fingerprint = f.finish()?;
     Ok(Record {
         index,
-        key: format!("{name} {} A", provider.fqdn()),
         provider_name: name,
         provider,
+        families,
+        host_id,
         fingerprint,
     })
 }

@@ -1,5 +1,16 @@
 //! Config validation tests: every mistake names the record and the key.
 use super::*;
+use crate::http::Request;
+use crate::provider::Addrs;
+
+fn first_request(r: &Record) -> Request {
+    let ip: std::net::IpAddr = "81.2.69.160".parse().unwrap();
+    r.provider.plan(Addrs::one(ip))[0].request.clone()
+}
+
+fn urls(sources: &[Source]) -> Vec<String> {
+    sources.iter().map(|s| format!("{s:?}")).collect()
+}
 
 fn parse(text: &str) -> Result<Config, Error> {
     parse_config(text, Path::new("/etc/ddnsup/config.toml"))
@@ -55,9 +66,14 @@ fn full_example() {
     assert_eq!(c.state_file, PathBuf::from("/var/lib/ddnsup/state.json"));
     assert_eq!((c.timeout_secs, c.refresh_secs), (7, 10 * 86_400));
     assert_eq!(
-        c.sources,
-        vec!["https://ip.example/a", "http://ip.example/b"]
+        urls(&c.sources.v4),
+        vec![
+            r#"Web("https://ip.example/a")"#,
+            r#"Web("http://ip.example/b")"#
+        ]
     );
+    assert_eq!(c.sources.v6.len(), DEFAULT_SOURCES_V6.len());
+    assert_eq!(c.sources.agree, 1);
     let labels: Vec<String> = c.records.iter().map(Record::label).collect();
     assert_eq!(
         labels,
@@ -69,8 +85,9 @@ fn full_example() {
         ]
     );
     assert_eq!(c.records[1].index, 2);
-    assert_eq!(c.records[0].key, "namecheap example.com A");
-    let plan = c.records[1].provider.plan("81.2.69.160".parse().unwrap());
+    assert_eq!(c.records[0].key(Family::V4), "namecheap example.com A");
+    assert_eq!(c.records[0].families, vec![Family::V4]);
+    let plan = [first_request(&c.records[1])];
     assert_eq!(plan[0].url, "https://members.dyndns.org/nic/update");
     let auth = &plan[0].headers[0].value;
     assert_eq!(
@@ -78,7 +95,7 @@ fn full_example() {
         &format!("Basic {}", crate::http::base64(br#"me:p@ss"w\rd"#))
     );
     // HE logs in with the hostname itself.
-    let plan = c.records[3].provider.plan("81.2.69.160".parse().unwrap());
+    let plan = [first_request(&c.records[3])];
     assert_eq!(
         plan[0].headers[0].value,
         format!("Basic {}", crate::http::base64(b"he.example.net:key"))
@@ -91,9 +108,9 @@ fn defaults() {
     assert_eq!(c.state_file, PathBuf::from("/etc/ddnsup/state.json"));
     assert_eq!(c.timeout_secs, DEFAULT_TIMEOUT_SECS);
     assert_eq!(c.refresh_secs, 25 * 86_400);
-    assert_eq!(c.sources.len(), DEFAULT_SOURCES.len());
+    assert_eq!(c.sources.v4.len(), DEFAULT_SOURCES_V4.len());
     assert!(c.ca_file.is_none());
-    let plan = c.records[0].provider.plan("81.2.69.160".parse().unwrap());
+    let plan = [first_request(&c.records[0])];
     assert_eq!(
         plan[0].url,
         "https://dynamicdns.park-your-domain.com/update"
@@ -118,7 +135,7 @@ fn mistakes_name_the_record_and_key() {
         (format!("timeout = \"10\"\n{NAMECHEAP}"), "key \"timeout\": must be a whole number"),
         (format!("colour = true\n{NAMECHEAP}"), "top level: unknown key \"colour\""),
         (format!("[ip]\nsource = []\n{NAMECHEAP}"), "[ip]: unknown key \"source\""),
-        (format!("[ip]\nsources = []\n{NAMECHEAP}"), "[ip]: key \"sources\": must name at least one URL"),
+        (format!("[ip]\nsources = []\n{NAMECHEAP}"), "[ip]: key \"sources\": must name at least one source"),
         (format!("[ip]\nsources = [\"ftp://x\"]\n{NAMECHEAP}"), "not an http(s):// URL"),
         (format!("{NAMECHEAP}server = \"http://plain.example\"\n"), "plain http:// is refused"),
         (format!("{NAMECHEAP}server = \"https://u:p@x.example\"\n"), "holds credentials"),
@@ -148,14 +165,14 @@ fn http_allowed_only_where_asked() {
         "{NAMECHEAP}server = \"http://127.0.0.1:8080\"\nallow_http = true\n"
     ))
     .unwrap();
-    let plan = c.records[0].provider.plan("81.2.69.160".parse().unwrap());
+    let plan = [first_request(&c.records[0])];
     assert_eq!(plan[0].url, "http://127.0.0.1:8080/update");
     // A server URL with a path is used as the full endpoint.
     let c = parse(&format!(
         "{NAMECHEAP}server = \"https://nc.example/custom/\"\n"
     ))
     .unwrap();
-    let plan = c.records[0].provider.plan("81.2.69.160".parse().unwrap());
+    let plan = [first_request(&c.records[0])];
     assert_eq!(plan[0].url, "https://nc.example/custom");
 }
 
@@ -169,7 +186,7 @@ fn secrets_from_files_and_fingerprints() {
         "password_file = \"nc.secret\"",
     );
     let c = parse_config(&text, &dir.join("config.toml")).unwrap();
-    let plan = c.records[0].provider.plan("81.2.69.160".parse().unwrap());
+    let plan = [first_request(&c.records[0])];
     assert!(plan[0].wire_url().contains("password=from-file&"));
     let fp1 = c.records[0].fingerprint.clone();
     std::fs::write(dir.join("nc.secret"), "changed\n").unwrap();
@@ -206,13 +223,45 @@ fn debug_output_never_shows_secrets() {
     assert_eq!(format!("{s:?}"), "***");
     let c = parse(FULL).unwrap();
     for r in &c.records {
-        for req in r.provider.plan("81.2.69.160".parse().unwrap()) {
-            let shown = format!("{req:?}");
+        for planned in r.provider.plan(Addrs::one("81.2.69.160".parse().unwrap())) {
+            let shown = format!("{:?}", planned.request);
             for secret in ["secret-nc", "p@ss", "tok", "key"] {
                 assert!(!shown.contains(&format!("={secret}")), "{shown}");
             }
         }
     }
+}
+
+#[test]
+fn families_and_host_ids() {
+    let duck = "[[record]]\nprovider = \"duckdns\"\ndomain = \"d\"\ntoken = \"t\"\n";
+    let c = parse(&format!(
+        "{duck}family = \"both\"\nipv6_host_id = \"::1234\"\n"
+    ))
+    .unwrap();
+    assert_eq!(c.records[0].families, vec![Family::V4, Family::V6]);
+    assert_eq!(c.records[0].host_id, Some(0x1234));
+    assert_eq!(c.records[0].key(Family::V6), "duckdns d.duckdns.org AAAA");
+    let c = parse(&format!("{duck}family = \"ipv6\"\n")).unwrap();
+    assert_eq!(c.records[0].families, vec![Family::V6]);
+    let cases = [
+        (format!("{NAMECHEAP}family = \"ipv6\"\n"), "record 1 (namecheap): key \"family\": namecheap cannot update IPv6 (AAAA) records"),
+        (format!("{NAMECHEAP}family = \"both\"\n"), "cannot update IPv6"),
+        (format!("{duck}family = \"v6\"\n"), "key \"family\": \"v6\" is not one of ipv4, ipv6, both"),
+        (format!("{duck}ipv6_host_id = \"::1\"\n"), "key \"ipv6_host_id\": needs family"),
+        (format!("{duck}family = \"ipv6\"\nipv6_host_id = \"nas\"\n"), "key \"ipv6_host_id\": \"nas\" is neither"),
+        ("[[record]]\nprovider = \"ovh\"\nhostname = \"h.example\"\nusername = \"u\"\npassword = \"p\"\nfamily = \"both\"\n".to_string(), "ovh cannot update IPv6"),
+        (format!("[ip]\nagree = 3\n{duck}"), "[ip]: key \"sources6\": lists fewer than agree = 3"),
+        (format!("[ip]\nsources6 = [\"ftp://x\"]\n{duck}"), "[ip]: key \"sources6\""),
+    ];
+    for (text, want) in cases {
+        let e = err(&text);
+        assert!(e.contains(want), "wanted {want:?} in {e:?}");
+    }
+    // The same name twice is fine when the families differ.
+    let two = format!("{duck}family = \"ipv4\"\n{duck}family = \"ipv6\"\n");
+    assert_eq!(parse(&two).unwrap().records.len(), 2);
+    assert!(err(&format!("{duck}{duck}family = \"both\"\n")).contains("updates the same name"));
 }
 
 #[test]

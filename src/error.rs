@@ -107,7 +107,7 @@ impl fmt::Display for Error {
                 }
                 if *transient > 0 {
                     parts.push(format!(
-                        "{transient} record(s) failed for now (retried on a later run)"
+                        "{transient} transient failure(s) (a later run retries)"
                     ));
                 }
                 write!(f, "{}", parts.join("; "))

@@ -103,6 +103,9 @@ impl StateFile {
     /// Writes `state` only when its bytes differ from the file's: temp file, fsync, rename,
     /// directory fsync. Returns whether it wrote.
     pub fn save(&mut self, state: &State) -> std::io::Result<bool> {
+        if self.on_disk.is_none() && state.records.is_empty() {
+            return Ok(false);
+        }
         let bytes = serialize_state(state);
         if self.on_disk.as_deref() == Some(bytes.as_slice()) {
             return Ok(false);
@@ -293,6 +296,8 @@ mod tests {
         let _ = fs::remove_file(&path);
         let (mut file, state) = StateFile::load(&path);
         assert_eq!(state, State::default());
+        assert!(!file.save(&state).unwrap(), "nothing to remember: no file");
+        assert!(!path.exists());
         assert!(file.save(&sample()).unwrap());
         assert!(!file.save(&sample()).unwrap());
         let (mut again, loaded) = StateFile::load(&path);

@@ -1,7 +1,39 @@
-//! Where the public address comes from: the source list, and what counts as a public address.
+//! Where the public address comes from: address families, sources, and what counts as public.
+pub mod source;
 pub mod web;
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// An address family, and the DNS record type it updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    V4,
+    V6,
+}
+
+impl Family {
+    pub const BOTH: [Family; 2] = [Family::V4, Family::V6];
+
+    /// `A` or `AAAA`.
+    pub fn rr(self) -> &'static str {
+        match self {
+            Family::V4 => "A",
+            Family::V6 => "AAAA",
+        }
+    }
+
+    /// `IPv4` or `IPv6`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::V4 => "IPv4",
+            Family::V6 => "IPv6",
+        }
+    }
+
+    pub fn of(ip: IpAddr) -> Family {
+        if ip.is_ipv4() { Family::V4 } else { Family::V6 }
+    }
+}
 
 /// Why an IPv4 address cannot be the home's public address, or `None` when it can.
 pub fn why_not_public_v4(ip: Ipv4Addr) -> Option<&'static str> {
@@ -25,22 +57,111 @@ pub fn why_not_public_v4(ip: Ipv4Addr) -> Option<&'static str> {
     Some(reason)
 }
 
-/// Parses a reply body that must be exactly one public IPv4 address (surrounding
+/// Why an IPv6 address cannot be published as the home's address, or `None` when it can.
+pub fn why_not_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
+    let s = ip.segments();
+    let reason = match s {
+        _ if ip.is_unspecified() => "the unspecified address",
+        _ if ip.is_loopback() => "a loopback address",
+        [0, 0, 0, 0, 0, 0xffff, ..] => "an IPv4-mapped address",
+        [a, ..] if a & 0xfe00 == 0xfc00 => "a unique local address (fc00::/7)",
+        [a, ..] if a & 0xffc0 == 0xfe80 => "a link-local address",
+        [a, ..] if a & 0xffc0 == 0xfec0 => "a site-local address",
+        [a, ..] if a & 0xff00 == 0xff00 => "a multicast address",
+        [0x2001, 0x0db8, ..] => "a documentation address",
+        [0x3fff, b, ..] if b & 0xf000 == 0 => "a documentation address",
+        [0x2001, 0x0002, 0, ..] => "a benchmarking address",
+        [0x2001, 0, ..] => "a Teredo address",
+        [a, ..] if a & 0xe000 != 0x2000 => "not a global unicast address (2000::/3)",
+        _ => return None,
+    };
+    Some(reason)
+}
+
+/// Why `ip` cannot be published as a `family` address, or `None` when it can.
+pub fn why_not_public(ip: IpAddr, family: Family) -> Option<&'static str> {
+    match (ip, family) {
+        (IpAddr::V4(v4), Family::V4) => why_not_public_v4(v4),
+        (IpAddr::V6(v6), Family::V6) => why_not_public_v6(v6),
+        (IpAddr::V4(_), Family::V6) => Some("an IPv4 address where IPv6 was asked for"),
+        (IpAddr::V6(_), Family::V4) => Some("an IPv6 address where IPv4 was asked for"),
+    }
+}
+
+/// Checks that `ip` is a public address of `family`.
+pub fn check_public(ip: IpAddr, family: Family) -> Result<IpAddr, String> {
+    match why_not_public(ip, family) {
+        Some(why) => Err(format!(
+            "{ip} is {why}, not a public {} address",
+            family.name()
+        )),
+        None => Ok(ip),
+    }
+}
+
+/// Parses a reply body that must be exactly one public address of `family` (surrounding
 /// whitespace allowed). Anything else, HTML or an error page included, is refused.
-pub fn parse_public_v4(body: &str) -> Result<Ipv4Addr, String> {
+pub fn parse_public(body: &str, family: Family) -> Result<IpAddr, String> {
     let text = body.trim();
-    let ip: Ipv4Addr = text.parse().map_err(|_| {
+    let ip: IpAddr = text.parse().map_err(|_| {
         let mut shown: String = text.chars().take(40).collect();
         shown.retain(|c| !c.is_control());
         if text.chars().count() > 40 {
             shown.push('…');
         }
-        format!("reply is not an IPv4 address: {shown:?}")
+        format!("reply is not an {} address: {shown:?}", family.name())
     })?;
-    match why_not_public_v4(ip) {
-        Some(why) => Err(format!("{ip} is {why}, not a public address")),
-        None => Ok(ip),
+    check_public(ip, family)
+}
+
+/// Parses `ipv6_host_id`: an interface identifier written as an IPv6 address with the upper
+/// 64 bits zero (`::1234`), or a MAC address (`02:11:22:33:44:55`) turned into its EUI-64.
+pub fn parse_host_id(text: &str) -> Result<u64, String> {
+    if let Ok(ip) = text.parse::<Ipv6Addr>() {
+        let bits = u128::from(ip);
+        if bits >> 64 != 0 || bits == 0 {
+            return Err(format!(
+                "\"{text}\": the identifier must be within ::/64 and not ::"
+            ));
+        }
+        return Ok(bits as u64);
     }
+    let octets: Vec<u8> = text
+        .split([':', '-'])
+        .map(|p| {
+            if p.len() == 2 {
+                u8::from_str_radix(p, 16).ok()
+            } else {
+                None
+            }
+        })
+        .collect::<Option<Vec<u8>>>()
+        .filter(|o| o.len() == 6)
+        .ok_or_else(|| {
+            format!("\"{text}\" is neither an identifier like \"::1234\" nor a MAC address")
+        })?;
+    let eui = [
+        octets[0] ^ 0x02,
+        octets[1],
+        octets[2],
+        0xff,
+        0xfe,
+        octets[3],
+        octets[4],
+        octets[5],
+    ];
+    Ok(u64::from_be_bytes(eui))
+}
+
+/// The /64 prefix of `prefix_from` combined with the interface identifier `host_id`.
+pub fn with_host_id(prefix_from: Ipv6Addr, host_id: u64) -> Ipv6Addr {
+    let prefix = u128::from(prefix_from) & !u128::from(u64::MAX);
+    Ipv6Addr::from(prefix | u128::from(host_id))
+}
+
+#[cfg(test)]
+fn parse_public_v4(body: &str) -> Result<IpAddr, String> {
+    parse_public(body, Family::V4)
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! DuckDNS (https://www.duckdns.org/spec.jsp): `OK`/`KO`, plain or verbose.
-use super::{Provider, Success, classify_status, send_one, short};
+use super::{Addrs, Planned, Provider, Success, classify_status, short};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
-use crate::http::{Client, Reply, Request};
-use std::net::IpAddr;
+use crate::http::{Reply, Request};
 
 pub const DEFAULT_SERVER: &str = "https://www.duckdns.org";
 
@@ -39,26 +38,38 @@ impl Provider for DuckDns {
         format!("{}.duckdns.org", self.domain)
     }
 
-    fn plan(&self, ip: IpAddr) -> Vec<Request> {
-        vec![build_request(
-            &self.endpoint,
-            &self.domain,
-            self.token.expose(),
-            ip,
-        )]
+    fn supports_v6(&self) -> bool {
+        true
     }
 
-    fn update(&self, client: &Client, ip: IpAddr) -> Result<Success, Error> {
-        send_one(client, &self.plan(ip)[0], parse_reply)
+    /// Both families in one request (`ip=` and `ipv6=`).
+    fn plan(&self, addrs: Addrs) -> Vec<Planned> {
+        if addrs.is_empty() {
+            return Vec::new();
+        }
+        vec![Planned {
+            request: build_request(&self.endpoint, &self.domain, self.token.expose(), addrs),
+            sets: addrs,
+        }]
+    }
+
+    fn parse_reply(&self, reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
+        parse_reply(reply)
     }
 }
 
-pub fn build_request(endpoint: &str, domain: &str, token: &str, ip: IpAddr) -> Request {
-    let family = if ip.is_ipv4() { "ip" } else { "ipv6" };
-    Request::get(endpoint)
+/// With only `ipv6=`, DuckDNS does not guess the IPv4 address from the connection.
+pub fn build_request(endpoint: &str, domain: &str, token: &str, addrs: Addrs) -> Request {
+    let mut req = Request::get(endpoint)
         .param("domains", domain)
-        .secret_param("token", token)
-        .param(family, ip.to_string())
+        .secret_param("token", token);
+    if let Some(v4) = addrs.v4 {
+        req = req.param("ip", v4.to_string());
+    }
+    if let Some(v6) = addrs.v6 {
+        req = req.param("ipv6", v6.to_string());
+    }
+    req
 }
 
 /// `OK` is success; verbose replies add the addresses and `UPDATED`/`NOCHANGE`.
@@ -137,18 +148,28 @@ mod tests {
 
     #[test]
     fn request_shape() {
+        use std::net::IpAddr;
         let ip: IpAddr = "81.2.69.160".parse().unwrap();
-        let r = build_request("https://www.duckdns.org/update", "myhome", "tok-en", ip);
+        let r = build_request(
+            "https://www.duckdns.org/update",
+            "myhome",
+            "tok-en",
+            Addrs::one(ip),
+        );
         assert_eq!(
             r.wire_url(),
             "https://www.duckdns.org/update?domains=myhome&token=tok-en&ip=81.2.69.160"
         );
         assert!(r.redacted().contains("token=***"));
         let v6: IpAddr = "2001:db8::1".parse().unwrap();
+        let only6 = build_request("https://x/update", "a", "t", Addrs::one(v6)).wire_url();
         assert!(
-            build_request("https://x/update", "a", "t", v6)
-                .wire_url()
-                .ends_with("&ipv6=2001%3Adb8%3A%3A1")
+            only6.ends_with("&token=t&ipv6=2001%3Adb8%3A%3A1"),
+            "{only6}"
         );
+        let mut both = Addrs::one(ip);
+        both.set(v6);
+        let r = build_request("https://x/update", "a", "t", both).wire_url();
+        assert!(r.ends_with("&ip=81.2.69.160&ipv6=2001%3Adb8%3A%3A1"), "{r}");
     }
 }

@@ -1,9 +1,22 @@
 //! The dyndns2 protocol (https://help.dyn.com/remote-access-api/) and its presets: one table row per service.
-use super::{Provider, Success, classify_status, send_one, short};
+use super::{Addrs, Planned, Provider, Success, classify_status, short};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
-use crate::http::{Client, Reply, Request};
+use crate::http::{Reply, Request};
 use std::net::IpAddr;
+
+/// How a service takes an IPv6 address (PROTOCOLS.md §2.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum V6Style {
+    /// `myip=v4,v6` in one request; one status line covers both (Dyn, No-IP).
+    Comma,
+    /// One request per family (Hurricane Electric: one record per request).
+    Separate,
+    /// `myip=v4&myipv6=v6`, and `myip=no` when only IPv6 is sent (Dynu).
+    MyIpv6,
+    /// No IPv6 updates.
+    None,
+}
 
 /// A dyndns2-compatible service: where it listens and what it needs beyond the protocol.
 pub struct Preset {
@@ -14,6 +27,7 @@ pub struct Preset {
     pub extra: &'static [(&'static str, &'static str)],
     /// Hurricane Electric: the login is the hostname itself, so `username` may be left out.
     pub user_is_hostname: bool,
+    pub v6: V6Style,
 }
 
 const fn row(name: &'static str, server: &'static str, path: &'static str) -> Preset {
@@ -23,6 +37,14 @@ const fn row(name: &'static str, server: &'static str, path: &'static str) -> Pr
         path,
         extra: &[],
         user_is_hostname: false,
+        v6: V6Style::Comma,
+    }
+}
+
+const fn v4_only(name: &'static str, server: &'static str, path: &'static str) -> Preset {
+    Preset {
+        v6: V6Style::None,
+        ..row(name, server, path)
     }
 }
 
@@ -30,36 +52,49 @@ const fn row(name: &'static str, server: &'static str, path: &'static str) -> Pr
 pub const PRESETS: &[Preset] = &[
     row("dyn", "https://members.dyndns.org", "/nic/update"),
     row("noip", "https://dynupdate.no-ip.com", "/nic/update"),
-    row("dynu", "https://api.dynu.com", "/nic/update"),
+    Preset {
+        v6: V6Style::MyIpv6,
+        ..row("dynu", "https://api.dynu.com", "/nic/update")
+    },
     Preset {
         user_is_hostname: true,
+        v6: V6Style::Separate,
         ..row("he", "https://dyn.dns.he.net", "/nic/update")
     },
     Preset {
         extra: &[("system", "dyndns")],
-        ..row("ovh", "https://www.ovh.com", "/nic/update")
+        ..v4_only("ovh", "https://www.ovh.com", "/nic/update")
     },
     row("strato", "https://dyndns.strato.com", "/nic/update"),
-    row("infomaniak", "https://infomaniak.com", "/nic/update"),
+    Preset {
+        v6: V6Style::Separate,
+        ..row("infomaniak", "https://infomaniak.com", "/nic/update")
+    },
     row("dnsomatic", "https://updates.dnsomatic.com", "/nic/update"),
     row("selfhost", "https://carol.selfhost.de", "/nic/update"),
     row("spdyn", "https://update.spdyn.de", "/nic/update"),
-    row("nsupdate.info", "https://ipv4.nsupdate.info", "/nic/update"),
-    row(
+    v4_only("nsupdate.info", "https://ipv4.nsupdate.info", "/nic/update"),
+    v4_only(
         "loopia",
         "https://dns.loopia.se",
         "/XDynDNSServer/XDynDNS.php",
     ),
-    row("dy.fi", "https://www.dy.fi", "/nic/update"),
+    v4_only("dy.fi", "https://www.dy.fi", "/nic/update"),
     row("do.de", "https://ddns.do.de", "/nic/update"),
-    row("inwx", "https://dyndns.inwx.com", "/nic/update"),
+    Preset {
+        v6: V6Style::MyIpv6,
+        ..row("inwx", "https://dyndns.inwx.com", "/nic/update")
+    },
     row("joker", "https://svc.joker.com", "/nic/update"),
     row("schokokeks", "https://dyndns.schokokeks.org", "/nic/update"),
     row("variomedia", "https://dyndns.variomedia.de", "/nic/update"),
     row("dyndns.it", "https://update.dyndns.it", "/nic/update"),
-    row("oray", "https://ddns.oray.com", "/ph/update"),
-    row("simply", "https://ddns.simply.com", "/nic/update"),
-    row("3322", "https://members.3322.org", "/dyndns/update"),
+    v4_only("oray", "https://ddns.oray.com", "/ph/update"),
+    Preset {
+        v6: V6Style::Separate,
+        ..row("simply", "https://ddns.simply.com", "/nic/update")
+    },
+    v4_only("3322", "https://members.3322.org", "/dyndns/update"),
 ];
 
 pub fn preset(name: &str) -> Option<&'static Preset> {
@@ -73,6 +108,7 @@ pub fn preset_names() -> Vec<&'static str> {
 pub struct Dyndns2 {
     endpoint: String,
     extra: &'static [(&'static str, &'static str)],
+    v6: V6Style,
     hostname: String,
     username: String,
     password: Secret,
@@ -100,6 +136,7 @@ impl Dyndns2 {
         Ok(Dyndns2 {
             endpoint,
             extra: preset.map_or(&[], |p| p.extra),
+            v6: preset.map_or(V6Style::Comma, |p| p.v6),
             hostname,
             username,
             password,
@@ -112,20 +149,55 @@ impl Provider for Dyndns2 {
         self.hostname.clone()
     }
 
-    fn plan(&self, ip: IpAddr) -> Vec<Request> {
+    fn supports_v6(&self) -> bool {
+        self.v6 != V6Style::None
+    }
+
+    fn plan(&self, addrs: Addrs) -> Vec<Planned> {
+        let groups: Vec<Addrs> = match self.v6 {
+            V6Style::Separate => addrs.list().into_iter().map(Addrs::one).collect(),
+            V6Style::None => addrs
+                .v4
+                .map(|v4| Addrs::one(IpAddr::V4(v4)))
+                .into_iter()
+                .collect(),
+            V6Style::Comma | V6Style::MyIpv6 => {
+                Some(addrs).filter(|a| !a.is_empty()).into_iter().collect()
+            }
+        };
+        groups
+            .into_iter()
+            .map(|sets| Planned {
+                request: self.build_request(sets),
+                sets,
+            })
+            .collect()
+    }
+
+    fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error> {
+        parse_reply(reply, &sets.list())
+    }
+}
+
+impl Dyndns2 {
+    fn build_request(&self, sets: Addrs) -> Request {
         let mut req = Request::get(&self.endpoint);
         for (k, v) in self.extra {
             req = req.param(k, *v);
         }
-        let req = req
-            .param("hostname", &self.hostname)
-            .param("myip", ip.to_string())
-            .basic_auth(&self.username, self.password.expose());
-        vec![req]
-    }
-
-    fn update(&self, client: &Client, ip: IpAddr) -> Result<Success, Error> {
-        send_one(client, &self.plan(ip)[0], |reply| parse_reply(reply, ip))
+        req = req.param("hostname", &self.hostname);
+        let text = |ip: Option<IpAddr>| ip.map(|ip| ip.to_string());
+        let (v4, v6) = (text(sets.v4.map(IpAddr::V4)), text(sets.v6.map(IpAddr::V6)));
+        req = match (self.v6, v4, v6) {
+            (V6Style::MyIpv6, v4, Some(v6)) => req
+                .param("myip", v4.unwrap_or_else(|| "no".to_string()))
+                .param("myipv6", v6),
+            (_, v4, v6) => {
+                let list: Vec<String> = v4.into_iter().chain(v6).collect();
+                req.param("myip", list.join(","))
+            }
+        };
+        req.basic_auth(&self.username, self.password.expose())
     }
 }
 
@@ -171,7 +243,7 @@ const TRANSIENT_CODES: &[(&str, &str, u64)] = &[
 
 /// Classifies a dyndns2 reply for one hostname. The body decides whatever the HTTP status
 /// (`911` arrives with HTTP 500); the status is used only when the body says nothing known.
-pub fn parse_reply(reply: &Reply, sent: IpAddr) -> Result<Success, Error> {
+pub fn parse_reply(reply: &Reply, sent: &[IpAddr]) -> Result<Success, Error> {
     let text = reply.text();
     let line = text
         .lines()
@@ -227,12 +299,12 @@ pub fn parse_reply(reply: &Reply, sent: IpAddr) -> Result<Success, Error> {
 
 /// `good 127.0.0.1` when 127.0.0.1 was not sent is Dyn's way of saying "bad agent";
 /// an address list without the one sent means the provider set something else.
-fn check_returned_ip(rest: &str, sent: IpAddr) -> Result<(), Error> {
+fn check_returned_ip(rest: &str, sent: &[IpAddr]) -> Result<(), Error> {
     let listed: Vec<IpAddr> = rest
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    if listed.is_empty() || listed.contains(&sent) {
+    if listed.is_empty() || listed.iter().any(|ip| sent.contains(ip)) {
         return Ok(());
     }
     if listed.iter().any(|ip| ip.is_loopback()) {
@@ -240,8 +312,10 @@ fn check_returned_ip(rest: &str, sent: IpAddr) -> Result<(), Error> {
             "good 127.0.0.1: the provider ignored the update because of the client (badagent)",
         ));
     }
+    let sent: Vec<String> = sent.iter().map(IpAddr::to_string).collect();
     Err(Error::transient(format!(
-        "the provider reports {rest}, not the {sent} that was sent"
+        "the provider reports {rest}, not the {} that was sent",
+        sent.join(",")
     )))
 }
 
@@ -274,8 +348,8 @@ mod tests {
             body: body.as_bytes().to_vec(),
         }
     }
-    fn v4() -> IpAddr {
-        "192.0.2.1".parse().unwrap()
+    fn v4() -> Vec<IpAddr> {
+        vec!["192.0.2.1".parse().unwrap()]
     }
 
     #[test]
@@ -289,14 +363,14 @@ mod tests {
             "good 192.0.2.1,2001:db8::1",
         ] {
             assert_eq!(
-                parse_reply(&reply(200, body), v4()),
+                parse_reply(&reply(200, body), &v4()),
                 Ok(Success::Updated),
                 "{body:?}"
             );
         }
         for body in ["nochg", "nochg 192.0.2.1\n", "nochg 192.0.2.1\r\n"] {
             assert_eq!(
-                parse_reply(&reply(200, body), v4()),
+                parse_reply(&reply(200, body), &v4()),
                 Ok(Success::NoChange),
                 "{body:?}"
             );
@@ -306,26 +380,26 @@ mod tests {
     #[test]
     fn extra_lines_after_the_status_are_ignored() {
         assert_eq!(
-            parse_reply(&reply(200, "good 192.0.2.1\nWAT\n"), v4()),
+            parse_reply(&reply(200, "good 192.0.2.1\nWAT\n"), &v4()),
             Ok(Success::Updated)
         );
     }
 
     #[test]
     fn good_loopback_is_badagent_unless_sent() {
-        let e = parse_reply(&reply(200, "good 127.0.0.1"), v4()).unwrap_err();
+        let e = parse_reply(&reply(200, "good 127.0.0.1"), &v4()).unwrap_err();
         assert_eq!(e.class(), Class::Fatal);
         assert!(e.to_string().contains("badagent"));
         let lo: IpAddr = "127.0.0.1".parse().unwrap();
         assert_eq!(
-            parse_reply(&reply(200, "good 127.0.0.1"), lo),
+            parse_reply(&reply(200, "good 127.0.0.1"), &[lo]),
             Ok(Success::Updated)
         );
     }
 
     #[test]
     fn good_for_another_address_is_a_failure() {
-        let e = parse_reply(&reply(200, "good 198.51.100.9"), v4()).unwrap_err();
+        let e = parse_reply(&reply(200, "good 198.51.100.9"), &v4()).unwrap_err();
         assert_eq!(e.class(), Class::Transient);
     }
 
@@ -333,24 +407,24 @@ mod tests {
     fn every_fatal_code() {
         for (code, _) in FATAL_CODES {
             for body in [code.to_string(), format!("{code}\r\n"), format!("{code}\n")] {
-                let e = parse_reply(&reply(200, &body), v4()).unwrap_err();
+                let e = parse_reply(&reply(200, &body), &v4()).unwrap_err();
                 assert_eq!(e.class(), Class::Fatal, "{body:?}");
             }
         }
-        let e = parse_reply(&reply(200, "conflict AAAA"), v4()).unwrap_err();
+        let e = parse_reply(&reply(200, "conflict AAAA"), &v4()).unwrap_err();
         assert!(e.to_string().starts_with("conflict AAAA"));
         // No-IP answers wrong credentials with 401 and a CRLF-terminated body.
-        let e = parse_reply(&reply(401, "badauth\r\n"), v4()).unwrap_err();
+        let e = parse_reply(&reply(401, "badauth\r\n"), &v4()).unwrap_err();
         assert_eq!(e.class(), Class::Fatal);
         assert!(e.to_string().contains("badauth"));
     }
 
     #[test]
     fn outage_codes_wait_at_least_thirty_minutes() {
-        let e = parse_reply(&reply(500, "911"), v4()).unwrap_err();
+        let e = parse_reply(&reply(500, "911"), &v4()).unwrap_err();
         assert_eq!(e.class(), Class::Transient);
         assert_eq!(e.retry_after_secs(), Some(1800));
-        let e = parse_reply(&reply(200, "dnserr\n"), v4()).unwrap_err();
+        let e = parse_reply(&reply(200, "dnserr\n"), &v4()).unwrap_err();
         assert_eq!(e.retry_after_secs(), Some(1800));
         let r = Reply {
             status: 500,
@@ -358,13 +432,13 @@ mod tests {
             body: b"911".to_vec(),
         };
         assert_eq!(
-            parse_reply(&r, v4()).unwrap_err().retry_after_secs(),
+            parse_reply(&r, &v4()).unwrap_err().retry_after_secs(),
             Some(7200)
         );
-        let e = parse_reply(&reply(200, "servererror"), v4()).unwrap_err();
+        let e = parse_reply(&reply(200, "servererror"), &v4()).unwrap_err();
         assert_eq!((e.class(), e.retry_after_secs()), (Class::Transient, None));
         assert_eq!(
-            parse_reply(&reply(200, "interror"), v4())
+            parse_reply(&reply(200, "interror"), &v4())
                 .unwrap_err()
                 .class(),
             Class::Transient
@@ -374,19 +448,19 @@ mod tests {
     #[test]
     fn wait_codes() {
         assert_eq!(
-            parse_reply(&reply(200, "w30m"), v4())
+            parse_reply(&reply(200, "w30m"), &v4())
                 .unwrap_err()
                 .retry_after_secs(),
             Some(1800)
         );
         assert_eq!(
-            parse_reply(&reply(200, "w90s"), v4())
+            parse_reply(&reply(200, "w90s"), &v4())
                 .unwrap_err()
                 .retry_after_secs(),
             Some(90)
         );
         assert_eq!(
-            parse_reply(&reply(200, "w2h"), v4())
+            parse_reply(&reply(200, "w2h"), &v4())
                 .unwrap_err()
                 .retry_after_secs(),
             Some(7200)
@@ -413,21 +487,15 @@ mod tests {
             (404, "Not Found", Class::Transient),
         ];
         for (status, body, class) in cases {
-            let e = parse_reply(&reply(status, body), v4()).unwrap_err();
+            let e = parse_reply(&reply(status, body), &v4()).unwrap_err();
             assert_eq!(e.class(), class, "{status} {body:?}");
         }
     }
 
     #[test]
     fn request_uses_basic_auth_and_hides_it() {
-        let p = Dyndns2 {
-            endpoint: "https://members.dyndns.org/nic/update".into(),
-            extra: &[("system", "dyndns")],
-            hostname: "home.example.org".into(),
-            username: "username".into(),
-            password: Secret::new("password".into()),
-        };
-        let r = &p.plan(v4())[0];
+        let p = sample(V6Style::Comma);
+        let r = &p.plan(Addrs::one(v4()[0]))[0].request;
         assert_eq!(
             r.wire_url(),
             "https://members.dyndns.org/nic/update?system=dyndns&hostname=home.example.org&myip=192.0.2.1"
@@ -439,6 +507,68 @@ mod tests {
             .unwrap();
         assert_eq!(auth.value, "Basic dXNlcm5hbWU6cGFzc3dvcmQ=");
         assert!(!r.redacted().contains("dXNlcm5hbWU6cGFzc3dvcmQ="));
+    }
+
+    fn sample(v6: V6Style) -> Dyndns2 {
+        Dyndns2 {
+            endpoint: "https://members.dyndns.org/nic/update".into(),
+            extra: &[("system", "dyndns")],
+            v6,
+            hostname: "home.example.org".into(),
+            username: "username".into(),
+            password: Secret::new("password".into()),
+        }
+    }
+
+    fn queries(p: &Dyndns2, addrs: Addrs) -> Vec<String> {
+        p.plan(addrs)
+            .iter()
+            .map(|pl| pl.request.wire_url().split_once('?').unwrap().1.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn ipv6_styles() {
+        let mut both = Addrs::one("192.0.2.1".parse().unwrap());
+        both.set("2001:db8::1".parse().unwrap());
+        let only6 = Addrs::one("2001:db8::1".parse().unwrap());
+        let base = "system=dyndns&hostname=home.example.org";
+        assert_eq!(
+            queries(&sample(V6Style::Comma), both),
+            vec![format!("{base}&myip=192.0.2.1%2C2001%3Adb8%3A%3A1")]
+        );
+        assert_eq!(
+            queries(&sample(V6Style::Comma), only6),
+            vec![format!("{base}&myip=2001%3Adb8%3A%3A1")]
+        );
+        assert_eq!(
+            queries(&sample(V6Style::Separate), both),
+            vec![
+                format!("{base}&myip=192.0.2.1"),
+                format!("{base}&myip=2001%3Adb8%3A%3A1")
+            ]
+        );
+        assert_eq!(
+            queries(&sample(V6Style::MyIpv6), both),
+            vec![format!("{base}&myip=192.0.2.1&myipv6=2001%3Adb8%3A%3A1")]
+        );
+        assert_eq!(
+            queries(&sample(V6Style::MyIpv6), only6),
+            vec![format!("{base}&myip=no&myipv6=2001%3Adb8%3A%3A1")]
+        );
+        assert_eq!(
+            queries(&sample(V6Style::None), both),
+            vec![format!("{base}&myip=192.0.2.1")]
+        );
+        assert!(!sample(V6Style::None).supports_v6());
+        // One status line speaks for both addresses of a comma-style update.
+        let p = sample(V6Style::Comma);
+        let r = Reply {
+            status: 200,
+            headers: vec![],
+            body: b"good 192.0.2.1,2001:db8::1".to_vec(),
+        };
+        assert_eq!(p.parse_reply(&r, both), Ok(Success::Updated));
     }
 
     #[test]

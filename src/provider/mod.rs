@@ -4,9 +4,10 @@ pub mod dyndns2;
 pub mod namecheap;
 
 use crate::config::Fields;
+use crate::detect::Family;
 use crate::error::Error;
 use crate::http::{Client, Reply, Request};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// What a provider answered to an update that went through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,14 +18,77 @@ pub enum Success {
     NoChange,
 }
 
-/// A DNS provider: builds its requests from a validated record and sends them.
+/// The addresses one update sets: at most one per family.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Addrs {
+    pub v4: Option<Ipv4Addr>,
+    pub v6: Option<Ipv6Addr>,
+}
+
+impl Addrs {
+    pub fn one(ip: IpAddr) -> Addrs {
+        let mut a = Addrs::default();
+        a.set(ip);
+        a
+    }
+
+    pub fn set(&mut self, ip: IpAddr) {
+        match ip {
+            IpAddr::V4(v4) => self.v4 = Some(v4),
+            IpAddr::V6(v6) => self.v6 = Some(v6),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.v4.is_none() && self.v6.is_none()
+    }
+
+    /// The addresses, IPv4 first.
+    pub fn list(&self) -> Vec<IpAddr> {
+        self.v4
+            .map(IpAddr::V4)
+            .into_iter()
+            .chain(self.v6.map(IpAddr::V6))
+            .collect()
+    }
+
+    pub fn families(&self) -> Vec<Family> {
+        self.list().into_iter().map(Family::of).collect()
+    }
+}
+
+/// One request of an update and the addresses its answer speaks for.
+pub struct Planned {
+    pub request: Request,
+    pub sets: Addrs,
+}
+
+/// A DNS provider: builds its requests from a validated record, and reads the answers.
 pub trait Provider: Send + Sync {
     /// The name a person knows the record by, e.g. `home.example.com`.
     fn fqdn(&self) -> String;
-    /// The requests an update to `ip` starts with (what `--dry-run` prints).
-    fn plan(&self, ip: IpAddr) -> Vec<Request>;
-    /// Sends the update; the error is already classified transient or fatal.
-    fn update(&self, client: &Client, ip: IpAddr) -> Result<Success, Error>;
+    /// Whether it can set AAAA records.
+    fn supports_v6(&self) -> bool {
+        false
+    }
+    /// The requests an update to `addrs` sends (what `--dry-run` prints). Pure.
+    fn plan(&self, addrs: Addrs) -> Vec<Planned>;
+    /// Reads the reply to a planned request that set `sets`. Pure.
+    fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error>;
+    /// Sends the update: each family's outcome, already classified transient or fatal.
+    /// Providers with a multi-step API override this.
+    fn update(&self, client: &Client, addrs: Addrs) -> Vec<(Family, Result<Success, Error>)> {
+        let mut out = Vec::new();
+        for planned in self.plan(addrs) {
+            let result = client
+                .send(&planned.request)
+                .and_then(|reply| self.parse_reply(&reply, planned.sets));
+            for family in planned.sets.families() {
+                out.push((family, result.clone()));
+            }
+        }
+        out
+    }
 }
 
 /// Builds the provider named in a record's `provider` key. Adding a provider with its own
@@ -44,15 +108,6 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
             }
         },
     })
-}
-
-/// Sends one request and hands the reply to a pure parser.
-pub fn send_one(
-    client: &Client,
-    req: &Request,
-    parse: impl Fn(&Reply) -> Result<Success, Error>,
-) -> Result<Success, Error> {
-    parse(&client.send(req)?)
 }
 
 /// The HTTP status alone, for replies whose body says nothing recognisable:

@@ -1,8 +1,8 @@
 //! Namecheap Dynamic DNS (https://www.namecheap.com/support/knowledgebase/article.aspx/29/11/how-to-dynamically-update-the-hosts-ip-with-an-http-request/).
-use super::{Provider, Success, classify_status, send_one, short};
+use super::{Addrs, Planned, Provider, Success, classify_status, short};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
-use crate::http::{Client, Reply, Request};
+use crate::http::{Reply, Request};
 use std::net::IpAddr;
 
 pub const DEFAULT_SERVER: &str = "https://dynamicdns.park-your-domain.com";
@@ -57,19 +57,29 @@ impl Provider for Namecheap {
         }
     }
 
-    fn plan(&self, ip: IpAddr) -> Vec<Request> {
-        vec![build_request(
-            &self.endpoint,
-            &self.host,
-            &self.domain,
-            self.password.expose(),
-            ip,
-        )]
+    /// IPv4 only: Namecheap's Dynamic DNS has no AAAA updates.
+    fn plan(&self, addrs: Addrs) -> Vec<Planned> {
+        let Some(v4) = addrs.v4 else {
+            return Vec::new();
+        };
+        let ip = IpAddr::V4(v4);
+        vec![Planned {
+            request: build_request(
+                &self.endpoint,
+                &self.host,
+                &self.domain,
+                self.password.expose(),
+                ip,
+            ),
+            sets: Addrs::one(ip),
+        }]
     }
 
-    fn update(&self, client: &Client, ip: IpAddr) -> Result<Success, Error> {
-        let req = &self.plan(ip)[0];
-        send_one(client, req, |reply| parse_reply(reply, ip))
+    fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error> {
+        match sets.v4 {
+            Some(v4) => parse_reply(reply, IpAddr::V4(v4)),
+            None => Err(Error::fatal("Namecheap updates A records only")),
+        }
     }
 }
 
