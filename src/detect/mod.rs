@@ -1,4 +1,6 @@
 //! Where the public address comes from: address families, sources, and what counts as public.
+pub mod dns;
+pub mod iface;
 pub mod source;
 pub mod web;
 

@@ -1,21 +1,54 @@
 //! The configured address sources of one family, tried in order, with optional agreement.
-use super::{Family, web};
+use super::dns::{self, DnsKind};
+use super::{Family, check_public, iface, web};
 use crate::config::check_url;
 use crate::error::Error;
 use crate::http::{Client, host_of};
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 /// One place to learn the public address from, as written in `[ip] sources`/`sources6`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// An HTTP(S) service answering with the bare address.
+    /// An HTTP(S) service answering with the bare address: `https://…`.
     Web(String),
+    /// The address on a network interface, no request at all: `interface:pppoe-wan`.
+    Interface(String),
+    /// A resolver that answers with the asker's address: `dns:opendns`, `dns:cloudflare`,
+    /// optionally at another server: `dns:opendns@127.0.0.1:5353`.
+    Dns {
+        kind: DnsKind,
+        server: Option<SocketAddr>,
+    },
 }
 
 impl Source {
-    /// Parses one `sources` entry: `https://…` (or `http://…`).
+    /// Parses one `sources`/`sources6` entry.
     pub fn parse(text: &str) -> Result<Source, String> {
-        check_url(text, true)?;
+        if let Some(name) = text.strip_prefix("interface:") {
+            if name.is_empty() || name.len() > 15 || name.contains(['/', ' ']) {
+                return Err(format!("\"{text}\": not an interface name"));
+            }
+            return Ok(Source::Interface(name.to_string()));
+        }
+        if let Some(spec) = text.strip_prefix("dns:") {
+            let (name, server) = match spec.split_once('@') {
+                Some((n, s)) => {
+                    let addr = s.parse::<SocketAddr>().map_err(|_| {
+                        format!("\"{text}\": the server must be an address with a port, like 127.0.0.1:53 or [::1]:53")
+                    })?;
+                    (n, Some(addr))
+                }
+                None => (spec, None),
+            };
+            let kind = DnsKind::parse(name).ok_or_else(|| {
+                format!("\"{text}\": unknown DNS source \"{name}\" (known: opendns, cloudflare)")
+            })?;
+            return Ok(Source::Dns { kind, server });
+        }
+        check_url(text, true).map_err(|e| {
+            format!("{e}; a source is an http(s):// URL, interface:NAME or dns:opendns|cloudflare")
+        })?;
         Ok(Source::Web(text.to_string()))
     }
 
@@ -23,13 +56,61 @@ impl Source {
     pub fn describe(&self) -> String {
         match self {
             Source::Web(url) => host_of(url).to_string(),
+            Source::Interface(name) => format!("interface {name}"),
+            Source::Dns { kind, server: None } => format!("dns:{}", kind.name()),
+            Source::Dns {
+                kind,
+                server: Some(s),
+            } => format!("dns:{}@{s}", kind.name()),
         }
     }
 
     /// Asks the source once; the answer is already checked to be public and of `family`.
     fn ask(&self, client: &Client, family: Family) -> Result<IpAddr, String> {
+        let v6 = family == Family::V6;
+        let what = self.describe();
         match self {
             Source::Web(url) => web::ask(client, url, family),
+            Source::Interface(name) => {
+                interface_address(name, family).map_err(|e| format!("{what}: {e}"))
+            }
+            Source::Dns { kind, server } => {
+                let server = server.unwrap_or_else(|| kind.default_server(v6));
+                let timeout = Duration::from_secs(client.timeout_secs);
+                let ip =
+                    dns::query(*kind, v6, server, timeout).map_err(|e| format!("{what}: {e}"))?;
+                check_public(ip, family).map_err(|e| format!("{what}: {e}"))
+            }
+        }
+    }
+}
+
+/// The interface's public address of `family`. A carrier-grade NAT address on the WAN gets
+/// a warning of its own: no DNS record can make such a home reachable.
+fn interface_address(name: &str, family: Family) -> Result<IpAddr, String> {
+    match family {
+        Family::V6 => Ok(IpAddr::V6(iface::interface_v6(name)?)),
+        Family::V4 => {
+            let addrs = iface::interface_v4_addrs(name)?;
+            if let Some(ip) = addrs
+                .iter()
+                .find(|ip| check_public(IpAddr::V4(**ip), family).is_ok())
+            {
+                return Ok(IpAddr::V4(*ip));
+            }
+            if let Some(cgnat) = addrs
+                .iter()
+                .find(|ip| ip.octets()[0] == 100 && ip.octets()[1] & 0xc0 == 64)
+            {
+                log::warn!(
+                    "{name} has {cgnat}, a carrier-grade NAT (CGNAT, 100.64.0.0/10) address: your provider shares one public address among many homes, so the home cannot be reached from outside and updating DNS will not help; ask the provider for a public IPv4 address or use IPv6"
+                );
+            }
+            let listed: Vec<String> = addrs.iter().map(|ip| ip.to_string()).collect();
+            Err(format!(
+                "no public IPv4 address (only {})",
+                listed.join(", ")
+            ))
         }
     }
 }

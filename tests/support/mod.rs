@@ -24,6 +24,7 @@
 
 mod fs;
 mod http;
+mod netns;
 mod run;
 mod server;
 mod tls;
@@ -33,6 +34,7 @@ use std::time::{Duration, Instant};
 
 pub use fs::TempDir;
 pub use http::{MAX_BODY, Recorded, Reply, parse_query, percent_decode};
+pub use netns::*;
 pub use run::{
     BIN_VAR, DEFAULT_DEADLINE, Output, RUNNER_VAR, Run, RunningChild, program_words, run,
 };

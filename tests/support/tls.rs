@@ -22,6 +22,7 @@ static CA_COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// The server certificate is for `localhost`, `127.0.0.1` and `::1` unless made with
 /// [`TestCa::with_server_names`]. A second `TestCa::new()` is an independent, untrusted CA,
 /// handy for "unknown issuer" tests.
+#[derive(Clone)]
 pub struct TestCa {
     ca_pem: String,
     server_cert: CertificateDer<'static>,
