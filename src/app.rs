@@ -6,7 +6,7 @@ use crate::decide::{self, Decision, Reason, Skip};
 use crate::detect::{Family, source, with_host_id};
 use crate::error::Error;
 use crate::http::Client;
-use crate::provider::{Addrs, Success};
+use crate::provider::{Addrs, Cache, Success};
 use crate::state::{Entry, State, StateFile};
 use std::net::IpAddr;
 use std::time::Duration;
@@ -208,7 +208,12 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
             dry_run(record, addrs);
             continue;
         }
-        for (family, result) in record.provider.update(&client, addrs) {
+        let mut cache = Cache::default();
+        for family in addrs.families() {
+            let old = state.entry(&record.key(family)).map(|e| e.cache.clone());
+            cache.set(family, old.unwrap_or_default());
+        }
+        for (family, result) in record.provider.update(&client, addrs, &mut cache) {
             let Some(ip) = addrs
                 .list()
                 .into_iter()
@@ -218,7 +223,9 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
             };
             let reason = reasons.iter().find(|(f, _)| *f == family).map(|(_, r)| *r);
             let old = state.entry(&record.key(family));
-            let entry = record_outcome(record, family, ip, reason, old, result, now, &mut tally);
+            let mut entry =
+                record_outcome(record, family, ip, reason, old, result, now, &mut tally);
+            entry.cache = cache.get(family).to_string();
             state.set(entry);
         }
     }

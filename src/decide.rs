@@ -121,6 +121,7 @@ pub fn after_success(key: &str, fingerprint: &str, ip: IpAddr, now: u64, how: Su
         stopped: false,
         fingerprint: fingerprint.to_string(),
         tried: String::new(),
+        cache: String::new(),
     }
 }
 

@@ -2,6 +2,13 @@
 /// Deeper nesting than this is refused: nothing ddnsup reads nests more than a few levels.
 const MAX_DEPTH: usize = 32;
 
+/// Parses untrusted JSON into `T` (unknown fields ignored) only after `check_json` passed.
+#[allow(dead_code)] // used by the API providers, arriving next.
+pub fn parse_json<T: nanoserde::DeJson>(text: &str) -> Result<T, String> {
+    check_json(text)?;
+    T::deserialize_json(text).map_err(|e| format!("unexpected JSON: {e}"))
+}
+
 /// Checks that `text` is exactly one complete JSON value (RFC 8259 grammar), so that
 /// nanoserde's parser, which can loop forever or panic on truncated input, never sees
 /// anything else.

@@ -48,6 +48,9 @@ pub struct Entry {
     /// Fingerprint of the configuration of the last failed attempt ("" after a success).
     #[nserde(default)]
     pub tried: String,
+    /// What the provider keeps between runs for this record (e.g. API object ids).
+    #[nserde(default)]
+    pub cache: String,
 }
 
 impl State {
@@ -223,6 +226,7 @@ mod tests {
                 stopped: false,
                 fingerprint: "0123456789abcdef".into(),
                 tried: String::new(),
+                cache: String::new(),
             }],
         }
     }

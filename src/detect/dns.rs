@@ -407,7 +407,11 @@ pub fn query(
     timeout: Duration,
 ) -> Result<IpAddr, String> {
     let start = Instant::now();
-    let deadline = start.checked_add(timeout).unwrap_or(start);
+    // A timeout too large for the clock waits a day instead (the caller bounds it anyway).
+    let deadline = start
+        .checked_add(timeout)
+        .or_else(|| start.checked_add(Duration::from_secs(86_400)))
+        .unwrap_or(start);
     let local = match server {
         SocketAddr::V4(_) => SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)),
         SocketAddr::V6(_) => SocketAddr::from((Ipv6Addr::UNSPECIFIED, 0)),
@@ -416,7 +420,7 @@ pub fn query(
     // Connecting filters other senders in the kernel and reports "port unreachable".
     socket
         .connect(server)
-        .map_err(|e| format!("cannot reach {server}: {e}"))?;
+        .map_err(|e| format!("cannot reach the server: {e}"))?;
     let id = random_id();
     socket
         .send(&build_query(kind, v6, id))
@@ -443,7 +447,7 @@ pub fn query(
             Ok((len, from)) => {
                 if from.ip() != server.ip() || from.port() != server.port() {
                     ignored += 1;
-                    last_ignored = format!("from {from}");
+                    last_ignored = format!("sent from {from}");
                     continue;
                 }
                 let datagram = buffer.get(..len).unwrap_or_default();

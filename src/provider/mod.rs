@@ -57,6 +57,30 @@ impl Addrs {
     }
 }
 
+/// What a provider remembers between runs, per family (e.g. a zone and record id), kept in
+/// the state file. Empty until the provider writes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cache {
+    pub v4: String,
+    pub v6: String,
+}
+
+impl Cache {
+    pub fn get(&self, family: Family) -> &str {
+        match family {
+            Family::V4 => &self.v4,
+            Family::V6 => &self.v6,
+        }
+    }
+
+    pub fn set(&mut self, family: Family, value: String) {
+        match family {
+            Family::V4 => self.v4 = value,
+            Family::V6 => self.v6 = value,
+        }
+    }
+}
+
 /// One request of an update and the addresses its answer speaks for.
 pub struct Planned {
     pub request: Request,
@@ -76,8 +100,13 @@ pub trait Provider: Send + Sync {
     /// Reads the reply to a planned request that set `sets`. Pure.
     fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error>;
     /// Sends the update: each family's outcome, already classified transient or fatal.
-    /// Providers with a multi-step API override this.
-    fn update(&self, client: &Client, addrs: Addrs) -> Vec<(Family, Result<Success, Error>)> {
+    /// Providers with a multi-step API override this and may keep ids in `cache`.
+    fn update(
+        &self,
+        client: &Client,
+        addrs: Addrs,
+        _cache: &mut Cache,
+    ) -> Vec<(Family, Result<Success, Error>)> {
         let mut out = Vec::new();
         for planned in self.plan(addrs) {
             let result = client

@@ -22,6 +22,7 @@
 //! must not warn (hence the `allow` below).
 #![allow(dead_code, unused_imports)]
 
+mod dns;
 mod fs;
 mod http;
 mod netns;
@@ -32,6 +33,7 @@ mod tls;
 use std::thread;
 use std::time::{Duration, Instant};
 
+pub use dns::*;
 pub use fs::TempDir;
 pub use http::{MAX_BODY, Recorded, Reply, parse_query, percent_decode};
 pub use netns::*;
