@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# footprint.sh: peak RSS and wall time of one ddnsup run, next to inadyn and ddclient.
+# footprint.sh: peak RSS and wall time of one ddnsup run, next to inadyn and ddclient; and
+# what a DNS echo address source saves over an HTTPS web source.
 #
-# Two situations per tool, each run REPS times (median reported):
+# First table. Two situations per tool, each run REPS times (median reported):
 #   nothing to do  the address source reports the address the tool's state already holds
 #   update         the tool's state holds an older address, so it sends one update
 # All three tools talk HTTPS to the same loopback mock (scripts/footprint/mock.py): the address
@@ -10,17 +11,34 @@
 # The mock's request log proves, for every run, that an update was sent (update) or not
 # (nothing to do); a tool that does not behave is reported as such, with no numbers.
 #
+# Second table. ddnsup with nothing to do, the same binary and config except `[ip] sources`:
+# once the HTTPS web source (https://127.0.0.1:PORT/ip, the mock above) and once the DNS echo
+# source dns:opendns@127.0.0.1:DNSPORT (scripts/footprint/dnsmock.py, a UDP responder in the
+# same namespace answering myip.opendns.com A IN). Wall, CPU (user+sys) and the ratio
+# HTTPS / DNS, median of ECHO_REPS runs. Both mocks' logs prove that each run asked its one
+# source exactly once, the other not at all, and sent no update. When a mipsel build exists
+# (target/cross/mipsel-unknown-linux-musl/release/ddnsup or DDNSUP_MIPSEL_BIN), the same two
+# runs again under `qemu-mipsel-static -cpu 24Kc`: emulated wall and CPU are a rough proxy for a
+# slow router CPU, not a measurement of one. Without it that part is skipped with a note.
+#
 # Peak RSS: "Maximum resident set size" of `/usr/bin/time -v`. Wall: a microsecond clock
 # ($EPOCHREALTIME) around the same `/usr/bin/time -v` call, since its "Elapsed" field only has
 # 10 ms steps; the harness floor (the same wrapper around /bin/true) is printed for reference.
+# CPU: "User time" + "System time" of the same `/usr/bin/time -v`, which prints hundredths of
+# a second; since a native ddnsup run takes a few milliseconds, the same command is also run
+# (separately, interleaved) as the direct child of scripts/footprint/cpurun.py, which reads
+# the microsecond rusage of wait4().
 #
 # Usage (as root; installs time, openssl, inadyn, ddclient, iproute2, util-linux, python3 if
 # missing; builds target/release/ddnsup):
 #   scripts/footprint.sh
-# Environment: FOOTPRINT_REPS (default 5), DDNSUP_BIN (use this binary, skip the build),
-# FOOTPRINT_QUICKACK=0 (keep delayed ACKs on loopback; see inner()), FOOTPRINT_RT=0 (nice -10
-# instead of the real-time class for the measurement phase; see below).
-# The report goes to stdout, progress to stderr.
+# Environment: FOOTPRINT_REPS (default 5), FOOTPRINT_ECHO_REPS (second table, default 11),
+# DDNSUP_BIN (use this binary, skip the build), DDNSUP_MIPSEL_BIN (the mipsel build for the
+# emulated rows), FOOTPRINT_QEMU (the emulator command, default "qemu-mipsel-static -cpu
+# 24Kc"), FOOTPRINT_QUICKACK=0 (keep delayed ACKs on loopback; see inner()), FOOTPRINT_RT=0
+# (nice -10 instead of the real-time class for the measurement phase; see below).
+# The binaries are copied into the work dir first, so a concurrent rebuild cannot swap them
+# between runs. The report goes to stdout, progress to stderr.
 set -euo pipefail
 export LC_ALL=C
 
@@ -38,13 +56,16 @@ die() { say "footprint: $*"; exit 1; }
 inner() {
     local W=$FP_WORK
     local M=$W/mock
-    MOCK_PID=""   # global: the EXIT trap runs after this function has returned
+    MOCK_PIDS=()   # global: the EXIT trap runs after this function has returned
     # shellcheck disable=SC2317
     inner_cleanup() {
-        if [[ -n $MOCK_PID ]] && kill -0 "$MOCK_PID" 2>/dev/null; then
-            kill "$MOCK_PID" 2>/dev/null || true
-            wait "$MOCK_PID" 2>/dev/null || true
-        fi
+        local pid
+        for pid in "${MOCK_PIDS[@]}"; do
+            if kill -0 "$pid" 2>/dev/null; then
+                kill "$pid" 2>/dev/null || true
+                wait "$pid" 2>/dev/null || true
+            fi
+        done
     }
     trap inner_cleanup EXIT
     trap 'exit 130' INT TERM
@@ -73,18 +94,29 @@ inner() {
     mkdir -p "$M"
     printf '%s' "$OLD_IP" >"$M/ip"
     : >"$M/requests.log"
+    : >"$M/dns.log"
+    # The HTTPS mock (address source and provider) and the UDP DNS echo responder; both read
+    # the address from $M/ip on every request.
     "$FP_PY" "$FP_HERE/footprint/mock.py" --dir "$M" --cert "$W/tls/server.pem" \
         --key "$W/tls/server.key" --port-file "$M/port" 2>"$M/mock.stderr" &
-    MOCK_PID=$!
-    local _
-    for _ in $(seq 100); do
-        [[ -s $M/port ]] && break
-        kill -0 "$MOCK_PID" 2>/dev/null || die "mock exited: $(cat "$M/mock.stderr")"
-        sleep 0.05
+    MOCK_PIDS+=($!)
+    "$FP_PY" "$FP_HERE/footprint/dnsmock.py" --dir "$M" --log "$M/dns.log" \
+        --port-file "$M/dnsport" 2>"$M/dnsmock.stderr" &
+    MOCK_PIDS+=($!)
+    local _ f i
+    for i in 0 1; do
+        f=$M/port; [[ $i -eq 1 ]] && f=$M/dnsport
+        for _ in $(seq 100); do
+            [[ -s $f ]] && break
+            kill -0 "${MOCK_PIDS[$i]}" 2>/dev/null ||
+                die "mock exited: $(cat "$M/mock.stderr" "$M/dnsmock.stderr")"
+            sleep 0.05
+        done
+        [[ -s $f ]] || die "mock did not start ($f)"
     done
-    [[ -s $M/port ]] || die "mock did not start"
-    local PORT
+    local PORT DNSPORT
     PORT=$(cat "$M/port")
+    DNSPORT=$(cat "$M/dnsport")
     local BASE=127.0.0.1:$PORT
     local CA=$W/tls/ca.pem
 
@@ -134,7 +166,33 @@ login=example.com
 password=$PASSWORD
 home.example.com
 EOF
-    chmod 600 "$W/ddnsup/config.toml" "$W/inadyn/inadyn.conf" "$W/ddclient/ddclient.conf"
+    # Second table: one config per address source, otherwise identical (the record's server
+    # is still the HTTPS mock, as on a router); each has its own state file.
+    mkdir -p "$W/echo"
+    local src
+    for src in https dns; do
+        local source_url=https://$BASE/ip
+        [[ $src == dns ]] && source_url=dns:opendns@127.0.0.1:$DNSPORT
+        cat >"$W/echo/$src.toml" <<EOF
+state_file = "$W/echo/$src.state.json"
+timeout = 10
+ca_file = "$CA"
+
+[ip]
+sources = ["$source_url"]
+
+[[record]]
+provider = "namecheap"
+server = "https://$BASE"
+host = "home"
+domain = "example.com"
+password = "$PASSWORD"
+EOF
+    done
+    chmod 600 "$W/ddnsup/config.toml" "$W/inadyn/inadyn.conf" "$W/ddclient/ddclient.conf" \
+        "$W/echo/https.toml" "$W/echo/dns.toml"
+    local QEMU=()
+    read -r -a QEMU <<<"$FP_QEMU"
 
     # --- the commands -------------------------------------------------------------------
     cmd_of() {
@@ -145,6 +203,8 @@ EOF
             ddclient) CMD=(ddclient -daemon=0 -foreground -file "$W/ddclient/ddclient.conf"
                            -cache "$W/ddclient/cache") ;;
             floor) CMD=(/bin/true) ;;
+            echo:native:*) CMD=("$FP_DDNSUP" -c "$W/echo/${1##*:}.toml") ;;
+            echo:emulated:*) CMD=("${QEMU[@]}" "$FP_MIPSEL" -c "$W/echo/${1##*:}.toml") ;;
         esac
     }
 
@@ -187,12 +247,14 @@ EOF
         esac
     }
 
-    # One measured run. Sets RC, RSS (KiB), WALL_US and NEWLOG (the mock's log lines of it).
+    # One measured run. Sets RC, RSS (KiB), WALL_US, CPU_MS (user+sys of /usr/bin/time, in
+    # 10 ms steps), NEWLOG and NEWDNS (the HTTPS and DNS mocks' log lines of it).
     measure() { # tool
         local CMD
         cmd_of "$1"
-        local before t0 t1
+        local before dbefore t0 t1
         before=$(wc -l <"$M/requests.log")
+        dbefore=$(wc -l <"$M/dns.log")
         t0=$EPOCHREALTIME
         set +e
         timeout -k 5 "$RUN_TIMEOUT" /usr/bin/time -v -o "$W/time.out" "${CMD[@]}" \
@@ -203,7 +265,26 @@ EOF
         WALL_US=$(( 10#${t1/./} - 10#${t0/./} ))
         RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$W/time.out")
         [[ -n $RSS ]] || RSS=0
+        CPU_MS=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ {t += $2}
+                             END {printf "%.0f", t * 1000}' "$W/time.out")
         NEWLOG=$(tail -n +"$((before + 1))" "$M/requests.log")
+        NEWDNS=$(tail -n +"$((dbefore + 1))" "$M/dns.log")
+    }
+
+    # The same run as the direct child of cpurun.py: sets RC, EXACT (wait4's user+sys in us,
+    # the wall in us, peak RSS in KiB), NEWLOG and NEWDNS.
+    measure_exact() { # tool
+        local CMD
+        cmd_of "$1"
+        local before dbefore out
+        before=$(wc -l <"$M/requests.log")
+        dbefore=$(wc -l <"$M/dns.log")
+        out=$("$FP_PY" "$FP_HERE/footprint/cpurun.py" --timeout "$RUN_TIMEOUT" \
+            --out "$W/run.out" -- "${CMD[@]}") || out="99 0 0 0"
+        RC=${out%% *}
+        EXACT=${out#* }
+        NEWLOG=$(tail -n +"$((before + 1))" "$M/requests.log")
+        NEWDNS=$(tail -n +"$((dbefore + 1))" "$M/dns.log")
     }
 
     # Checks the last run against the mock's log. Sets WHY (empty when fine).
@@ -224,6 +305,39 @@ EOF
             sent=$(awk -F'\t' '$3 == "/update" || $3 == "/nic/update" {print $4}' <<<"$NEWLOG" \
                 | tr '&' '\n' | sed -nE 's/^(my)?ip=//p' | head -n 1)
             [[ $sent == "$2" ]] || WHY="sent ip=$sent instead of $2"
+        fi
+        return 0
+    }
+
+    # Checks a second-table run (prep: the first run, which must send one update; nothing:
+    # must send none) against both mocks' logs: exactly one question to its own source, none
+    # to the other. Sets WHY (empty when fine).
+    check_echo() { # prep|nothing https|dns
+        WHY=""
+        local updates ips queries answered want_ips=0 want_queries=0
+        updates=$(awk -F'\t' '$3 == "/update" || $3 == "/nic/update"' <<<"$NEWLOG" | grep -c . || true)
+        ips=$(awk -F'\t' '$3 == "/ip"' <<<"$NEWLOG" | grep -c . || true)
+        queries=$(grep -c . <<<"$NEWDNS" || true)
+        answered=$(awk -F'\t' -v a="A $NEW_IP" '$3 == "myip.opendns.com." && $4 == "A IN" && $5 == a' \
+            <<<"$NEWDNS" | grep -c . || true)
+        if [[ $2 == https ]]; then want_ips=1; else want_queries=1; fi
+        if [[ $RC -ne 0 ]]; then
+            WHY="exit status $RC: $(tail -n 3 "$W/run.out" | tr '\n' ' ')"
+        elif [[ $ips -ne $want_ips ]]; then
+            WHY="asked the HTTPS source $ips times instead of $want_ips"
+        elif [[ $queries -ne $want_queries ]]; then
+            WHY="asked the DNS source $queries times instead of $want_queries"
+        elif [[ $answered -ne $want_queries ]]; then
+            WHY="the DNS mock did not answer A $NEW_IP: $(tr '\t\n' '  ' <<<"$NEWDNS")"
+        elif [[ $1 == nothing && $updates -ne 0 ]]; then
+            WHY="sent $updates update request(s) although the address was unchanged"
+        elif [[ $1 == prep && $updates -ne 1 ]]; then
+            WHY="sent $updates update requests instead of 1"
+        elif [[ $1 == prep ]]; then
+            local sent
+            sent=$(awk -F'\t' '$3 == "/update" {print $4}' <<<"$NEWLOG" | tr '&' '\n' \
+                | sed -nE 's/^ip=//p' | head -n 1)
+            [[ $sent == "$NEW_IP" ]] || WHY="sent ip=$sent instead of $NEW_IP"
         fi
         return 0
     }
@@ -282,7 +396,59 @@ EOF
             fi
         done
     done >"$W/results"
+
+    # --- second table: nothing to do, DNS echo source vs HTTPS web source ------------------
+    # The mocks answer NEW_IP now. A first run per binary and source from no state sends the
+    # one update (and warms up); its state is then restored before every measured run.
+    local BINS=(native) bin k
+    [[ -n $FP_MIPSEL ]] && BINS+=(emulated)
+    for bin in "${BINS[@]}"; do
+        for src in https dns; do
+            k=echo.$bin.$src
+            rm -f "$W/echo/$src.state.json"
+            measure "echo:$bin:$src"
+            check_echo prep "$src"
+            if [[ -n $WHY ]]; then BROKEN[$k]="first run: $WHY"; continue; fi
+            cp -p "$W/echo/$src.state.json" "$W/snap/$k"
+        done
+    done
+    local order
+    for rep in $(seq "$FP_ECHO_REPS"); do
+        say "footprint: DNS vs HTTPS source, round $rep/$FP_ECHO_REPS"
+        order=(https dns)
+        [[ $((rep % 2)) -eq 0 ]] && order=(dns https)
+        for bin in "${BINS[@]}"; do
+            for src in "${order[@]}"; do
+                k=echo.$bin.$src
+                [[ -n ${BROKEN[$k]:-} ]] && continue
+                cp -p "$W/snap/$k" "$W/echo/$src.state.json"
+                measure "echo:$bin:$src"
+                check_echo nothing "$src"
+                if [[ -n $WHY ]]; then BROKEN[$k]="round $rep: $WHY"; continue; fi
+                echo "$RSS $WALL_US $CPU_MS $(grep -c . <<<"$NEWLOG" || true) $(grep -c . <<<"$NEWDNS" || true)" \
+                    >>"$W/samples/$k"
+                cp -p "$W/snap/$k" "$W/echo/$src.state.json"
+                measure_exact "echo:$bin:$src"
+                check_echo nothing "$src"
+                if [[ -n $WHY ]]; then BROKEN[$k]="round $rep (cpurun.py): $WHY"; continue; fi
+                echo "$EXACT" >>"$W/samples/$k.exact"
+            done
+        done
+    done
+    for bin in native emulated; do
+        for src in https dns; do
+            k=echo.$bin.$src
+            if [[ $bin == emulated && -z $FP_MIPSEL ]]; then
+                continue
+            elif [[ -n ${BROKEN[$k]:-} ]]; then
+                printf '%s\t%s\tFAIL\t%s\n' "$bin" "$src" "${BROKEN[$k]}"
+            else
+                printf '%s\t%s\tOK\t%s\n' "$bin" "$src" "$W/samples/$k"
+            fi
+        done
+    done >"$W/echo_results"
     cp "$M/requests.log" "$W/requests.log"
+    cp "$M/dns.log" "$W/dns.log"
 }
 
 if [[ ${1:-} == --inner ]]; then
@@ -298,6 +464,9 @@ ROOT=$(cd "$HERE/.." && pwd)
 SELF=$HERE/$(basename "${BASH_SOURCE[0]}")
 REPS=${FOOTPRINT_REPS:-5}
 [[ $REPS =~ ^[1-9][0-9]?$ ]] || die "FOOTPRINT_REPS must be 1..99"
+ECHO_REPS=${FOOTPRINT_ECHO_REPS:-11}
+[[ $ECHO_REPS =~ ^[1-9][0-9]?$ ]] || die "FOOTPRINT_ECHO_REPS must be 1..99"
+QEMU_CMD=${FOOTPRINT_QEMU:-qemu-mipsel-static -cpu 24Kc}
 [[ $(id -u) -eq 0 ]] || die "run as root (apt-get, unshare --net)"
 [[ $(uname -m) == x86_64 ]] || say "footprint: note: this is $(uname -m), not x86_64"
 START=$EPOCHREALTIME
@@ -309,7 +478,11 @@ outer_cleanup() {
     local rc=$?
     restore_policy
     if [[ -n $WORK && -d $WORK ]]; then
-        remove_ddnsup_lock "$WORK/ddnsup/state.json"
+        local state
+        for state in "$WORK/ddnsup/state.json" "$WORK/echo/https.state.json" \
+                     "$WORK/echo/dns.state.json"; do
+            remove_ddnsup_lock "$state"
+        done
         rm -rf -- "$WORK"
     fi
     exit "$rc"
@@ -418,6 +591,30 @@ mkdir -p "$WORK/tls"
     openssl verify -CAfile ca.pem server.pem
 ) >"$WORK/tls/openssl.log" 2>&1 || die "openssl failed: $(cat "$WORK/tls/openssl.log")"
 
+# --- the binaries, frozen: a rebuild by someone else during the run cannot swap them -------
+mkdir -p "$WORK/bin"
+cp "$DDNSUP" "$WORK/bin/ddnsup"
+DDNSUP_RUN=$WORK/bin/ddnsup
+# The emulated rows of the second table: optional.
+MIPSEL_RUN=""
+MIPSEL_SRC=${DDNSUP_MIPSEL_BIN:-$ROOT/target/cross/mipsel-unknown-linux-musl/release/ddnsup}
+read -r -a QEMU_ARGV <<<"$QEMU_CMD"
+if [[ ! -f $MIPSEL_SRC ]]; then
+    MIPSEL_NOTE="emulated rows skipped: no mipsel binary at $MIPSEL_SRC (scripts/cross-check.sh builds it; or set DDNSUP_MIPSEL_BIN)"
+elif ! command -v "${QEMU_ARGV[0]:-}" >/dev/null 2>&1; then
+    MIPSEL_NOTE="emulated rows skipped: ${QEMU_ARGV[0]:-the emulator} is not installed (apt-get install qemu-user-static)"
+else
+    cp "$MIPSEL_SRC" "$WORK/bin/ddnsup-mipsel"
+    if v_mipsel=$("${QEMU_ARGV[@]}" "$WORK/bin/ddnsup-mipsel" -V 2>&1 | head -n 1) &&
+        [[ $v_mipsel == ddnsup* ]]; then
+        MIPSEL_RUN=$WORK/bin/ddnsup-mipsel
+        MIPSEL_NOTE="emulated rows: $MIPSEL_SRC ($v_mipsel, built $(date -u -r "$MIPSEL_SRC" '+%F %H:%M UTC')) under \`$QEMU_CMD\`; qemu-user translates the MIPS code on the fly (its own start-up and translation included), so emulated wall and CPU are a rough proxy for a slow CPU, not a router measurement; the RSS shown there would be qemu's, so none is"
+    else
+        MIPSEL_NOTE="emulated rows skipped: $MIPSEL_SRC does not run under \`$QEMU_CMD\` ($v_mipsel)"
+    fi
+fi
+[[ -n $MIPSEL_RUN ]] || say "footprint: $MIPSEL_NOTE"
+
 # --- the measurement, inside a network namespace with only lo --------------------------
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # Other work on the machine (a build on the other core) otherwise adds most of the noise,
@@ -431,8 +628,9 @@ if [[ ${FOOTPRINT_RT:-1} != 0 ]] && chrt -f 10 true 2>/dev/null; then
     PRIO=(chrt -f 10)
     PRIO_NOTE="SCHED_FIFO 10 (real-time class, above the machine's other work)"
 fi
-say "footprint: measuring in a new network namespace ($REPS rounds, $PRIO_NOTE)"
-FP_WORK=$WORK FP_HERE=$HERE FP_PY=$PY FP_DDNSUP=$DDNSUP FP_REPS=$REPS \
+say "footprint: measuring in a new network namespace ($REPS + $ECHO_REPS rounds, $PRIO_NOTE)"
+FP_WORK=$WORK FP_HERE=$HERE FP_PY=$PY FP_DDNSUP=$DDNSUP_RUN FP_REPS=$REPS \
+    FP_ECHO_REPS=$ECHO_REPS FP_MIPSEL=$MIPSEL_RUN FP_QEMU=$QEMU_CMD \
     FP_QUICKACK=${FOOTPRINT_QUICKACK:-1} \
     "${PRIO[@]}" unshare --net -- "$BASH" "$SELF" --inner || die "the measurement phase failed"
 
@@ -529,4 +727,69 @@ fi
 echo "- measurement phase scheduled as $PRIO_NOTE; load average before/after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- every run checked against the mock's request log: \"update\" sent exactly one /update with the new ip=, \"nothing to do\" asked /ip and sent no update"
 echo "- endpoints: address source GET /ip; Namecheap GET /update (ddnsup and ddclient: their namecheap protocol; inadyn: a custom{} section with a Namecheap-style ddns-path)"
+
+# --- report: second table ---------------------------------------------------------------
+ms() { awk -v u="$1" -v d="$2" 'BEGIN {printf "%.*f", d, u / 1000}'; }
+declare -A E_OK=() E_WHY=()
+while IFS=$'\t' read -r bin src status rest; do
+    if [[ $status == OK ]]; then E_OK[$bin.$src]=$rest; else E_WHY[$bin.$src]=$rest; fi
+done <"$WORK/echo_results"
+
+echo
+echo "ddnsup with nothing to do: address from the DNS echo source vs the HTTPS web source (same binary, same config apart from [ip] sources; median of $ECHO_REPS runs each)"
+echo
+echo "| binary | address source | wall (ms) | CPU user+sys, time -v (ms) | CPU user+sys, wait4 (ms) | peak RSS (KiB) |"
+echo "|---|---|---:|---:|---:|---:|"
+for bin in native emulated; do
+    [[ $bin == emulated && -z $MIPSEL_RUN ]] && continue
+    if [[ $bin == native ]]; then bl="$(uname -m) native"; else bl="mipsel under qemu (emulated)"; fi
+    declare -A W=() C=() X=() S=()
+    for src in https dns; do
+        k=$bin.$src
+        if [[ $src == https ]]; then sl="HTTPS (web, GET /ip)"; else sl="DNS echo (opendns, UDP)"; fi
+        if [[ -z ${E_OK[$k]:-} ]]; then
+            echo "| $bl | $sl | n/a | n/a | n/a | n/a |"
+            continue
+        fi
+        f=${E_OK[$k]}
+        W[$src]=$(median 2 "$f"); C[$src]=$(median 3 "$f"); X[$src]=$(median 2 "$f.exact")
+        S[$src]=$(median 1 "$f")
+        rss_cell=$(printf '%.0f' "${S[$src]}")
+        [[ $bin == emulated ]] && rss_cell="–"
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$bl" "$sl" "$(ms "${W[$src]}" 1)" \
+            "$(printf '%.0f' "${C[$src]}")" "$(ms "${X[$src]}" 2)" "$rss_cell"
+    done
+    if [[ -n ${W[https]:-} && -n ${W[dns]:-} ]]; then
+        if awk -v c="${C[dns]}" 'BEGIN {exit !(c > 0)}'; then
+            cr=$(ratio "${C[https]}" "${C[dns]}")
+        else
+            cr="n/a (DNS < 10 ms step)"
+        fi
+        rr=$(ratio "${S[https]}" "${S[dns]}")
+        [[ $bin == emulated ]] && rr="–"
+        printf '| %s | **ratio HTTPS / DNS** | %s | %s | %s | %s |\n' "$bl" \
+            "$(ratio "${W[https]}" "${W[dns]}")" "$cr" "$(ratio "${X[https]}" "${X[dns]}")" "$rr"
+    fi
+    unset W C X S
+done
+echo
+echo "Notes:"
+for k in native.https native.dns emulated.https emulated.dns; do
+    [[ -n ${E_WHY[$k]:-} ]] && echo "- ${k/./, }: NOT MEASURED: ${E_WHY[$k]}"
+done
+[[ -n $MIPSEL_RUN ]] || echo "- $MIPSEL_NOTE"
+echo "- wall: the harness of the first table (timeout + /usr/bin/time -v, $(ms "$floor_wall" 1) ms floor included). CPU, time -v: its \"User time\" + \"System time\", printed in 10 ms steps, so a run under 10 ms reads 0. CPU, wait4: the same command run again as the direct child of scripts/footprint/cpurun.py (interleaved, checked the same way), microsecond rusage; no wrapper's CPU included"
+printf -- '- wall without any wrapper (cpurun.py, median):'
+for k in native.https native.dns emulated.https emulated.dns; do
+    [[ -n ${E_OK[$k]:-} ]] && printf ' %s %s ms;' "${k/./\/}" "$(ms "$(median 1 "${E_OK[$k]}.exact")" 2)"
+done
+echo
+printf -- '- wall range over the runs (ms):'
+for k in native.https native.dns emulated.https emulated.dns; do
+    [[ -n ${E_OK[$k]:-} ]] && printf ' %s %s;' "${k/./\/}" "$(range_ms "${E_OK[$k]}")"
+done
+echo
+echo "- sources: https://127.0.0.1:PORT/ip (the HTTPS mock above: TLS 1.3, P-256 certificate from a per-run CA in ca_file) and dns:opendns@127.0.0.1:DNSPORT (scripts/footprint/dnsmock.py: myip.opendns.com A IN answered with the question echoed, one A record, name pointer 0xC00C, TTL 0, class IN)"
+echo "- every run checked against both mocks' logs: the HTTPS-source run made exactly one GET /ip, no DNS query and no update; the DNS-source run made exactly one myip.opendns.com A IN query (answered $NEW_IP), no HTTPS request at all and no update; the state already held $NEW_IP (a first run per binary and source made it, then it was restored before each run)"
+[[ -n $MIPSEL_RUN ]] && echo "- $MIPSEL_NOTE"
 say "footprint: done in $(awk -v a="$START" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.0f", b - a}') s"
