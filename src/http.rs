@@ -84,7 +84,6 @@ impl Request {
         req
     }
 
-    #[allow(dead_code)] // for the API providers, arriving next
     /// Appends a percent-encoded path segment that is a secret (shown as `***`).
     pub fn secret_segment(mut self, segment: &str) -> Request {
         let encoded = percent_encode(segment);

@@ -1,7 +1,11 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
+pub mod desec;
 pub mod duckdns;
 pub mod dyndns2;
+pub mod dynv6;
+pub mod freedns;
 pub mod namecheap;
+pub mod names;
 
 use crate::config::Fields;
 use crate::detect::Family;
@@ -127,11 +131,14 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
         "namecheap" => Box::new(namecheap::Namecheap::from_config(fields)?),
         "duckdns" => Box::new(duckdns::DuckDns::from_config(fields)?),
         "dyndns2" => Box::new(dyndns2::Dyndns2::from_config(None, fields)?),
+        "desec" => Box::new(desec::Desec::from_config(fields)?),
+        "dynv6" => Box::new(dynv6::Dynv6::from_config(fields)?),
+        "freedns" => Box::new(freedns::FreeDns::from_config(fields)?),
         other => match dyndns2::preset(other) {
             Some(preset) => Box::new(dyndns2::Dyndns2::from_config(Some(preset), fields)?),
             None => {
                 return Err(Error::Config(format!(
-                    "unknown provider \"{other}\" (known: namecheap, duckdns, dyndns2, {})",
+                    "unknown provider \"{other}\" (known: namecheap, duckdns, dyndns2, desec, dynv6, freedns, {})",
                     dyndns2::preset_names().join(", ")
                 )));
             }
