@@ -159,6 +159,29 @@ impl Cloudflare {
         Some((zone_id.to_string(), record_id.to_string()))
     }
 
+    /// Per family: one PATCH with cached ids, else the lookups (the zone once for both
+    /// families). A fixed sequence, no loops: usually one request, at most six (a stale cached
+    /// id, then a create racing another client).
+    fn update_with(
+        &self,
+        send: Send,
+        addrs: Addrs,
+        cache: &mut Cache,
+    ) -> Vec<(Family, Result<Success, Error>)> {
+        let mut session = Session {
+            send,
+            zone_id: None,
+        };
+        addrs
+            .list()
+            .into_iter()
+            .map(|ip| {
+                let family = Family::of(ip);
+                (family, self.update_family(&mut session, family, ip, cache))
+            })
+            .collect()
+    }
+
     /// One family's update: with cached ids a single PATCH; otherwise (or when the cached
     /// record is gone) zone lookup, record lookup, then PATCH or, if allowed, create.
     fn update_family(
@@ -347,8 +370,7 @@ impl Provider for Cloudflare {
         }
     }
 
-    /// Per family: one PATCH with cached ids, else lookups (the zone once for both families);
-    /// at most five requests per family, no loops.
+    /// See `update_with`; the ids found are kept in `cache` for the next run.
     fn update(
         &self,
         client: &Client,
@@ -356,28 +378,6 @@ impl Provider for Cloudflare {
         cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
         self.update_with(&|req: &Request| client.send(req), addrs, cache)
-    }
-}
-
-impl Cloudflare {
-    fn update_with(
-        &self,
-        send: Send,
-        addrs: Addrs,
-        cache: &mut Cache,
-    ) -> Vec<(Family, Result<Success, Error>)> {
-        let mut session = Session {
-            send,
-            zone_id: None,
-        };
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| {
-                let family = Family::of(ip);
-                (family, self.update_family(&mut session, family, ip, cache))
-            })
-            .collect()
     }
 }
 
