@@ -74,7 +74,6 @@ impl Request {
         }
     }
 
-    #[allow(dead_code)] // for the API providers, arriving next
     /// A request with a JSON body; `secret` when the body carries credentials.
     pub fn json(method: Method, url: impl Into<String>, body: String, secret: bool) -> Request {
         let mut req = Request::get(url).header("Content-Type", "application/json");
@@ -95,7 +94,6 @@ impl Request {
         self
     }
 
-    #[allow(dead_code)] // for the API providers, arriving next
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Request {
         self.headers.push(Param::new(name, value, false));
         self

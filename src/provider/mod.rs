@@ -1,4 +1,5 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
+pub mod cloudflare;
 pub mod desec;
 pub mod duckdns;
 pub mod dyndns2;
@@ -130,6 +131,7 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
     Ok(match name {
         "namecheap" => Box::new(namecheap::Namecheap::from_config(fields)?),
         "duckdns" => Box::new(duckdns::DuckDns::from_config(fields)?),
+        "cloudflare" => Box::new(cloudflare::Cloudflare::from_config(fields)?),
         "dyndns2" => Box::new(dyndns2::Dyndns2::from_config(None, fields)?),
         "desec" => Box::new(desec::Desec::from_config(fields)?),
         "dynv6" => Box::new(dynv6::Dynv6::from_config(fields)?),
@@ -138,7 +140,7 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
             Some(preset) => Box::new(dyndns2::Dyndns2::from_config(Some(preset), fields)?),
             None => {
                 return Err(Error::Config(format!(
-                    "unknown provider \"{other}\" (known: namecheap, duckdns, dyndns2, desec, dynv6, freedns, {})",
+                    "unknown provider \"{other}\" (known: namecheap, duckdns, cloudflare, desec, dynv6, freedns, dyndns2, {})",
                     dyndns2::preset_names().join(", ")
                 )));
             }
