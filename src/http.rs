@@ -20,7 +20,6 @@ pub const USER_AGENT: &str = concat!(
 );
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // PUT arrives with the API providers.
 pub enum Method {
     Get,
     Post,
@@ -74,7 +73,6 @@ impl Request {
         }
     }
 
-    #[allow(dead_code)] // for the API providers, arriving next
     /// A request with a JSON body; `secret` when the body carries credentials.
     pub fn json(method: Method, url: impl Into<String>, body: String, secret: bool) -> Request {
         let mut req = Request::get(url).header("Content-Type", "application/json");
@@ -96,7 +94,6 @@ impl Request {
         self
     }
 
-    #[allow(dead_code)] // for the API providers, arriving next
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Request {
         self.headers.push(Param::new(name, value, false));
         self

@@ -3,7 +3,6 @@
 const MAX_DEPTH: usize = 32;
 
 /// Parses untrusted JSON into `T` (unknown fields ignored) only after `check_json` passed.
-#[allow(dead_code)] // used by the API providers, arriving next.
 pub fn parse_json<T: nanoserde::DeJson>(text: &str) -> Result<T, String> {
     check_json(text)?;
     T::deserialize_json(text).map_err(|e| format!("unexpected JSON: {e}"))
