@@ -182,7 +182,7 @@ pub fn send_logged(client: &Client, req: &Request) -> Result<Reply, Error> {
     log::debug!("sending {}", req.redacted());
     let reply = client.send(req);
     if let Ok(r) = &reply {
-        log::debug!("answer: HTTP {} {:?}", r.status, short(&r.text()));
+        log::debug!("answer: HTTP {}: {}", r.status, short(&r.text()));
     }
     reply
 }
