@@ -20,7 +20,6 @@ pub const USER_AGENT: &str = concat!(
 );
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // PUT arrives with the API providers.
 pub enum Method {
     Get,
     Post,

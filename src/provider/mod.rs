@@ -1,12 +1,15 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
 pub mod cloudflare;
 pub mod desec;
+pub mod digitalocean;
 pub mod duckdns;
 pub mod dyndns2;
 pub mod dynv6;
 pub mod freedns;
+pub mod gandi;
 pub mod namecheap;
 pub mod names;
+pub mod porkbun;
 
 use crate::config::Fields;
 use crate::detect::Family;
@@ -136,11 +139,14 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
         "desec" => Box::new(desec::Desec::from_config(fields)?),
         "dynv6" => Box::new(dynv6::Dynv6::from_config(fields)?),
         "freedns" => Box::new(freedns::FreeDns::from_config(fields)?),
+        "porkbun" => Box::new(porkbun::Porkbun::from_config(fields)?),
+        "gandi" => Box::new(gandi::Gandi::from_config(fields)?),
+        "digitalocean" => Box::new(digitalocean::DigitalOcean::from_config(fields)?),
         other => match dyndns2::preset(other) {
             Some(preset) => Box::new(dyndns2::Dyndns2::from_config(Some(preset), fields)?),
             None => {
                 return Err(Error::Config(format!(
-                    "unknown provider \"{other}\" (known: namecheap, duckdns, cloudflare, desec, dynv6, freedns, dyndns2, {})",
+                    "unknown provider \"{other}\" (known: namecheap, duckdns, cloudflare, desec, dynv6, freedns, porkbun, gandi, digitalocean, dyndns2, {})",
                     dyndns2::preset_names().join(", ")
                 )));
             }
@@ -178,4 +184,82 @@ pub fn short(text: &str) -> String {
         s.push('…');
     }
     s
+}
+
+/// Sends one request of a multi-step exchange, shown (secrets hidden) with its answer at debug level.
+pub fn send_logged(client: &Client, req: &Request) -> Result<Reply, Error> {
+    log::debug!("sending {}", req.redacted());
+    let reply = client.send(req);
+    if let Ok(r) = &reply {
+        log::debug!("answer: HTTP {}: {}", r.status, short(&r.text()));
+    }
+    reply
+}
+
+/// Why `name` is not a DNS name ddnsup can put in an API path, if it is not: ASCII letters,
+/// digits, `-` and `_` in dot-separated labels of 1..=63 bytes, `*` only as the whole first label.
+pub fn check_dns_name(name: &str) -> Result<(), String> {
+    if !name.is_ascii() {
+        return Err(format!(
+            "\"{name}\" is not ASCII; give the punycode form (xn--...)"
+        ));
+    }
+    if name.len() > 253 {
+        return Err("is longer than 253 characters".to_string());
+    }
+    for (i, label) in name.split('.').enumerate() {
+        let ok = match label {
+            "" => false,
+            "*" => i == 0,
+            l => {
+                l.len() <= 63
+                    && l.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            }
+        };
+        if !ok {
+            return Err(format!(
+                "\"{name}\" is not a DNS name (letters, digits, '-', '_' in dot-separated labels; '*' only first)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_dns_name;
+
+    #[test]
+    fn dns_names() {
+        for ok in [
+            "example.com",
+            "home",
+            "a-b.c_d.example",
+            "*",
+            "*.example.com",
+            "xn--mnchen-3ya.de",
+        ] {
+            assert_eq!(check_dns_name(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            ".",
+            "a..b",
+            "a.",
+            ".a",
+            "a/b",
+            "a b",
+            "a.*",
+            "**",
+            "a*",
+            "münchen.de",
+            "a?b",
+            "%2e",
+        ] {
+            assert!(check_dns_name(bad).is_err(), "{bad}");
+        }
+        assert!(check_dns_name(&"a".repeat(64)).is_err());
+        assert!(check_dns_name(&"a".repeat(63)).is_ok());
+    }
 }

@@ -1,0 +1,652 @@
+//! DigitalOcean domain records (https://docs.digitalocean.com/reference/api/digitalocean/#tag/Domain-Records): find the one record, PATCH its data, remember its id.
+use super::{Addrs, Cache, Planned, Provider, Success, check_dns_name, send_logged, short};
+use crate::config::{Fields, Secret};
+use crate::detect::Family;
+use crate::error::Error;
+use crate::http::{Client, Method, Reply, Request};
+use crate::json::parse_json;
+use nanoserde::{DeJson, DeJsonErr, DeJsonState, SerJson};
+use std::net::IpAddr;
+use std::str::Chars;
+
+pub const DEFAULT_SERVER: &str = "https://api.digitalocean.com";
+/// Added to a `server` given without a path.
+pub const API_PATH: &str = "/v2";
+
+pub struct DigitalOcean {
+    base: String,
+    zone: String,
+    /// The full name, inside `zone`.
+    name: String,
+    token: Secret,
+}
+
+impl DigitalOcean {
+    pub fn from_config(f: &mut Fields) -> Result<DigitalOcean, Error> {
+        let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
+        let zone = f
+            .required_str("zone")?
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        check_dns_name(&zone).map_err(|m| f.error("zone", &m))?;
+        let name = f
+            .required_str("name")?
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        check_dns_name(&name).map_err(|m| f.error("name", &m))?;
+        if name != zone && !name.ends_with(&format!(".{zone}")) {
+            return Err(f.error(
+                "name",
+                &format!("give the full name inside the zone, e.g. \"home.{zone}\" or \"{zone}\""),
+            ));
+        }
+        let token = f.secret("token")?;
+        Ok(DigitalOcean {
+            base,
+            zone,
+            name,
+            token,
+        })
+    }
+
+    /// The name as DigitalOcean lists it: relative to the zone, `@` for the apex.
+    fn relative_name(&self) -> &str {
+        if self.name == self.zone {
+            "@"
+        } else {
+            &self.name[..self.name.len() - self.zone.len() - 1]
+        }
+    }
+
+    fn records_url(&self) -> String {
+        format!("{}/domains/{}/records", self.base, self.zone)
+    }
+
+    fn bearer(&self, req: Request) -> Request {
+        req.secret_header("Authorization", format!("Bearer {}", self.token.expose()))
+    }
+
+    pub fn build_list(&self, rr: &str) -> Request {
+        self.bearer(
+            Request::get(self.records_url())
+                .param("name", &self.name)
+                .param("type", rr),
+        )
+    }
+
+    pub fn build_patch(&self, id: u64, rr: &str, ip: IpAddr) -> Request {
+        let body = Patch {
+            rr: rr.to_string(),
+            data: ip.to_string(),
+        };
+        self.bearer(Request::json(
+            Method::Patch,
+            format!("{}/{id}", self.records_url()),
+            body.serialize_json(),
+            false,
+        ))
+    }
+
+    /// With a remembered id, one PATCH; without one (or when it is gone), the lookup first,
+    /// and no PATCH when the record already holds the address.
+    pub fn update_family(
+        &self,
+        send: &mut dyn FnMut(&Request) -> Result<Reply, Error>,
+        ip: IpAddr,
+        cache: &mut String,
+    ) -> Result<Success, Error> {
+        let rr = Family::of(ip).rr();
+        if let Ok(id) = cache.parse::<u64>() {
+            let reply = send(&self.build_patch(id, rr, ip))?;
+            match parse_patch(&reply, ip) {
+                Err(Patched::Gone) => {
+                    log::debug!("{}: record id {id} is gone; looking it up again", self.name);
+                    cache.clear();
+                }
+                Err(Patched::Failed(e)) => return Err(e),
+                Ok(done) => return Ok(done),
+            }
+        }
+        let reply = send(&self.build_list(rr))?;
+        let (id, data) = parse_list(&reply, rr, self.relative_name(), &self.name, &self.zone)?;
+        *cache = id.to_string();
+        if data.trim().parse::<IpAddr>() == Ok(ip) {
+            return Ok(Success::NoChange);
+        }
+        let reply = send(&self.build_patch(id, rr, ip))?;
+        parse_patch(&reply, ip).map_err(|e| match e {
+            Patched::Gone => {
+                cache.clear();
+                Error::transient(format!(
+                    "DigitalOcean: record {id} vanished while updating it"
+                ))
+            }
+            Patched::Failed(e) => e,
+        })
+    }
+}
+
+impl Provider for DigitalOcean {
+    fn fqdn(&self) -> String {
+        self.name.clone()
+    }
+
+    fn supports_v6(&self) -> bool {
+        true
+    }
+
+    /// Each family starts with the lookup (skipped on later runs that remember the id).
+    fn plan(&self, addrs: Addrs) -> Vec<Planned> {
+        addrs
+            .list()
+            .into_iter()
+            .map(|ip| Planned {
+                request: self.build_list(Family::of(ip).rr()),
+                sets: Addrs::one(ip),
+            })
+            .collect()
+    }
+
+    /// The answer to the PATCH; `update` drives the whole exchange.
+    fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error> {
+        let Some(ip) = sets.list().first().copied() else {
+            return Err(Error::fatal("nothing to update"));
+        };
+        parse_patch(reply, ip).map_err(|e| match e {
+            Patched::Gone => Error::transient("DigitalOcean: the record is gone (HTTP 404)"),
+            Patched::Failed(e) => e,
+        })
+    }
+
+    fn update(
+        &self,
+        client: &Client,
+        addrs: Addrs,
+        cache: &mut Cache,
+    ) -> Vec<(Family, Result<Success, Error>)> {
+        let mut send = |req: &Request| send_logged(client, req);
+        addrs
+            .list()
+            .into_iter()
+            .map(|ip| {
+                let family = Family::of(ip);
+                let mut id = cache.get(family).to_string();
+                let result = self.update_family(&mut send, ip, &mut id);
+                cache.set(family, id);
+                (family, result)
+            })
+            .collect()
+    }
+}
+
+#[derive(SerJson)]
+struct Patch {
+    #[nserde(rename = "type")]
+    rr: String,
+    data: String,
+}
+
+#[derive(DeJson, Default)]
+struct RecordJson {
+    #[nserde(default)]
+    id: u64,
+    #[nserde(default, rename = "type")]
+    rr: String,
+    #[nserde(default)]
+    name: String,
+    #[nserde(default)]
+    data: String,
+}
+
+#[derive(DeJson, Default)]
+struct ListJson {
+    #[nserde(default)]
+    domain_records: Listed,
+}
+
+/// The record list, `None` when the reply has none (a reply that is not a list at all).
+#[derive(Default)]
+struct Listed(Option<Vec<RecordJson>>);
+
+impl DeJson for Listed {
+    fn de_json(s: &mut DeJsonState, i: &mut Chars) -> Result<Listed, DeJsonErr> {
+        Ok(Listed(Some(Vec::de_json(s, i)?)))
+    }
+}
+
+#[derive(DeJson, Default)]
+struct PatchedJson {
+    #[nserde(default)]
+    domain_record: RecordJson,
+}
+
+/// DigitalOcean's error bodies: `{"id":"Unauthorized","message":"Unable to authenticate you"}`.
+#[derive(DeJson, Default)]
+struct ErrorJson {
+    #[nserde(default)]
+    id: String,
+    #[nserde(default)]
+    message: String,
+}
+
+/// The id and data of the one record named `relative` (as the API lists names) of type `rr`;
+/// none or several are fatal. Names are compared here too, so a server that ignored the
+/// filter can never get another record changed.
+pub fn parse_list(
+    reply: &Reply,
+    rr: &str,
+    relative: &str,
+    fqdn: &str,
+    zone: &str,
+) -> Result<(u64, String), Error> {
+    match reply.status {
+        200 => {}
+        404 => {
+            return Err(Error::fatal(format!(
+                "DigitalOcean: no domain {zone} for this token (HTTP 404{}); check `zone`",
+                detail(reply)
+            )));
+        }
+        _ => return Err(api_error(reply)),
+    }
+    let list = parse_json::<ListJson>(&reply.text())
+        .map_err(|e| Error::transient(format!("DigitalOcean: unexpected record list ({e})")))?;
+    let Some(records) = list.domain_records.0 else {
+        return Err(Error::transient(
+            "DigitalOcean: unexpected record list (no domain_records)",
+        ));
+    };
+    let matching: Vec<&RecordJson> = records
+        .iter()
+        .filter(|r| r.rr.eq_ignore_ascii_case(rr) && r.name.eq_ignore_ascii_case(relative))
+        .collect();
+    match matching.as_slice() {
+        [] => Err(Error::fatal(format!(
+            "DigitalOcean: no {rr} record for {fqdn} in {zone}; create it first (ddnsup only updates)"
+        ))),
+        [one] => Ok((one.id, one.data.clone())),
+        many => Err(Error::fatal(format!(
+            "DigitalOcean: {} {rr} records for {fqdn}; ddnsup keeps exactly one up to date, remove the others",
+            many.len()
+        ))),
+    }
+}
+
+/// Why a PATCH did not go through: the id is gone (look it up again), or a classified failure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Patched {
+    Gone,
+    Failed(Error),
+}
+
+/// 200 with the record now holding `ip` is the only success.
+pub fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Patched> {
+    match reply.status {
+        200 => {}
+        404 => return Err(Patched::Gone),
+        _ => return Err(Patched::Failed(api_error(reply))),
+    }
+    let patched = parse_json::<PatchedJson>(&reply.text()).map_err(|e| {
+        Patched::Failed(Error::transient(format!(
+            "DigitalOcean: unexpected reply to the update ({e})"
+        )))
+    })?;
+    let data = patched.domain_record.data;
+    if data.trim().parse::<IpAddr>() == Ok(ip) {
+        Ok(Success::Updated)
+    } else {
+        Err(Patched::Failed(Error::transient(format!(
+            "DigitalOcean: the record holds {:?} after the update, not {ip}",
+            short(&data)
+        ))))
+    }
+}
+
+/// `: <message>` from a JSON error body, else the start of the text; empty when there is none.
+fn detail(reply: &Reply) -> String {
+    let text = reply.text();
+    let shown = match parse_json::<ErrorJson>(&text) {
+        Ok(e) if !e.message.trim().is_empty() => short(&e.message),
+        Ok(e) if !e.id.trim().is_empty() => short(&e.id),
+        _ => short(&text),
+    };
+    if shown.is_empty() {
+        shown
+    } else {
+        format!(": {shown}")
+    }
+}
+
+/// A refused token is fatal; rate limits and server errors are transient (Retry-After kept).
+fn api_error(reply: &Reply) -> Error {
+    let status = reply.status;
+    let detail = detail(reply);
+    match status {
+        401 | 403 => Error::fatal(format!(
+            "DigitalOcean refused the token (HTTP {status}{detail}); check `token` and its domain write scope"
+        )),
+        429 | 500..=599 => match reply.retry_after_secs() {
+            Some(s) => Error::transient_after(format!("DigitalOcean: HTTP {status}{detail}"), s),
+            None => Error::transient(format!("DigitalOcean: HTTP {status}{detail}")),
+        },
+        _ => Error::transient(format!("DigitalOcean: unexpected HTTP {status}{detail}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Class;
+
+    const LIST: &str = r#"{"domain_records":[{"id":123,"type":"A","name":"sub","data":"192.0.2.1","ttl":1800}],"links":{},"meta":{"total":1}}"#;
+    const UNAUTHORIZED: &str = r#"{"id": "Unauthorized", "message": "Unable to authenticate you"}"#;
+    const UNAUTHORIZED_OLD: &str =
+        r#"{"id":"unauthorized","message":"Unable to authenticate you."}"#;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn patched(ip: &str) -> String {
+        format!(
+            r#"{{"domain_record":{{"id":123,"type":"A","name":"sub","data":"{ip}","priority":null,"port":null,"ttl":1800,"weight":null,"flags":null,"tag":null}}}}"#
+        )
+    }
+
+    fn ocean(name: &str) -> DigitalOcean {
+        DigitalOcean {
+            base: "https://api.digitalocean.com/v2".into(),
+            zone: "example.com".into(),
+            name: name.into(),
+            token: Secret::new("dop_v1_s3cret".into()),
+        }
+    }
+
+    fn body(r: &Request) -> String {
+        String::from_utf8(r.body.clone().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn request_shapes() {
+        let d = ocean("sub.example.com");
+        let r = d.build_list("A");
+        assert_eq!(
+            r.wire_url(),
+            "https://api.digitalocean.com/v2/domains/example.com/records?name=sub.example.com&type=A"
+        );
+        assert_eq!(r.headers[0].value, "Bearer dop_v1_s3cret");
+        assert!(!r.redacted().contains("s3cret"));
+        let r = d.build_patch(123, "AAAA", ip("2a01:4f8:10:20::5"));
+        assert_eq!(r.method, Method::Patch);
+        assert_eq!(
+            r.wire_url(),
+            "https://api.digitalocean.com/v2/domains/example.com/records/123"
+        );
+        assert_eq!(body(&r), r#"{"type":"AAAA","data":"2a01:4f8:10:20::5"}"#);
+        assert_eq!(d.relative_name(), "sub");
+        assert_eq!(ocean("example.com").relative_name(), "@");
+        assert_eq!(ocean("a.b.example.com").relative_name(), "a.b");
+    }
+
+    #[test]
+    fn reads_the_documented_list() {
+        let found = parse_list(
+            &reply(200, LIST),
+            "A",
+            "sub",
+            "sub.example.com",
+            "example.com",
+        );
+        assert_eq!(found, Ok((123, "192.0.2.1".to_string())));
+    }
+
+    #[test]
+    fn none_or_several_records_are_fatal() {
+        let none = r#"{"domain_records":[],"links":{},"meta":{"total":0}}"#;
+        let two = r#"{"domain_records":[{"id":1,"type":"A","name":"sub","data":"192.0.2.1"},{"id":2,"type":"A","name":"sub","data":"192.0.2.2"}],"meta":{"total":2}}"#;
+        for (body, relative, text) in [
+            (none, "sub", "no A record for sub.example.com"),
+            (two, "sub", "2 A records"),
+            // The server ignored the filter: other names never count.
+            (LIST, "home", "no A record"),
+        ] {
+            let e = parse_list(
+                &reply(200, body),
+                "A",
+                relative,
+                "sub.example.com",
+                "example.com",
+            )
+            .unwrap_err();
+            assert_eq!(e.class(), Class::Fatal);
+            assert!(e.to_string().contains(text), "{e}");
+        }
+        let e = parse_list(&reply(200, LIST), "AAAA", "sub", "f", "z").unwrap_err();
+        assert_eq!(e.class(), Class::Fatal);
+    }
+
+    #[test]
+    fn errors_are_classified() {
+        for body in [UNAUTHORIZED, UNAUTHORIZED_OLD] {
+            let e = parse_list(&reply(401, body), "A", "sub", "f", "z").unwrap_err();
+            assert_eq!(e.class(), Class::Fatal);
+            assert!(e.to_string().contains("Unable to authenticate you"), "{e}");
+            let Err(Patched::Failed(e)) = parse_patch(&reply(401, body), ip("81.2.69.160")) else {
+                panic!("401 is a failure");
+            };
+            assert_eq!(e.class(), Class::Fatal);
+        }
+        let e = parse_list(
+            &reply(404, r#"{"id":"not_found","message":"The resource you were accessing could not be found."}"#),
+            "A",
+            "sub",
+            "f",
+            "example.com",
+        )
+        .unwrap_err();
+        assert_eq!(e.class(), Class::Fatal);
+        assert!(e.to_string().contains("no domain example.com"), "{e}");
+        let limited = Reply {
+            status: 429,
+            headers: vec![("retry-after".into(), "30".into())],
+            body: br#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#.to_vec(),
+        };
+        let e = parse_list(&limited, "A", "s", "f", "z").unwrap_err();
+        assert_eq!(
+            (e.class(), e.retry_after_secs()),
+            (Class::Transient, Some(30))
+        );
+        assert!(e.to_string().contains("API Rate limit exceeded."), "{e}");
+        assert_eq!(
+            parse_patch(&reply(404, ""), ip("81.2.69.160")),
+            Err(Patched::Gone)
+        );
+    }
+
+    #[test]
+    fn patch_must_report_the_address() {
+        let want = ip("81.2.69.160");
+        assert_eq!(
+            parse_patch(&reply(200, &patched("81.2.69.160")), want),
+            Ok(Success::Updated)
+        );
+        for (status, body) in [
+            (200, patched("81.2.69.161")),
+            (200, r#"{"domain_record":null}"#.to_string()),
+            (200, "{}".to_string()),
+            (200, String::new()),
+            (
+                200,
+                r#"{"domain_record":{"id":123,"data":"81.2.69.160""#.to_string(),
+            ),
+            (201, patched("81.2.69.160")),
+            (500, patched("81.2.69.160")),
+            (502, "<html>Bad Gateway</html>".to_string()),
+        ] {
+            let Err(Patched::Failed(e)) = parse_patch(&reply(status, &body), want) else {
+                panic!("{status} {body:?} taken for success");
+            };
+            assert_eq!(e.class(), Class::Transient, "{status} {body:?}");
+        }
+        for body in [
+            "",
+            "<html>",
+            r#"{"domain_records":[{"id":"#,
+            r#"{"domain_records":[{"id":"123"}]}"#,
+            "{}",
+        ] {
+            let e = parse_list(&reply(200, body), "A", "sub", "f", "z").unwrap_err();
+            assert_eq!(e.class(), Class::Transient, "{body:?}");
+        }
+    }
+
+    fn exchange(
+        d: &DigitalOcean,
+        ip: IpAddr,
+        cache: &mut String,
+        answers: &[Reply],
+    ) -> (Result<Success, Error>, Vec<Request>) {
+        let mut sent = Vec::new();
+        let mut answers = answers.iter();
+        let mut send = |r: &Request| {
+            sent.push(r.clone());
+            Ok(answers.next().expect("an answer for every request").clone())
+        };
+        let out = d.update_family(&mut send, ip, cache);
+        (out, sent)
+    }
+
+    #[test]
+    fn lookup_then_patch_then_cached_patch() {
+        let d = ocean("sub.example.com");
+        let mut cache = String::new();
+        let (out, sent) = exchange(&d, ip("192.0.2.1"), &mut cache, &[reply(200, LIST)]);
+        assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
+        assert_eq!(cache, "123");
+
+        let mut cache = String::new();
+        let (out, sent) = exchange(
+            &d,
+            ip("81.2.69.160"),
+            &mut cache,
+            &[reply(200, LIST), reply(200, &patched("81.2.69.160"))],
+        );
+        assert_eq!(out, Ok(Success::Updated));
+        assert_eq!(
+            sent[1].wire_url(),
+            "https://api.digitalocean.com/v2/domains/example.com/records/123"
+        );
+        assert_eq!(cache, "123");
+
+        let (out, sent) = exchange(
+            &d,
+            ip("81.2.69.161"),
+            &mut cache,
+            &[reply(200, &patched("81.2.69.161"))],
+        );
+        assert_eq!((out, sent.len()), (Ok(Success::Updated), 1));
+        assert_eq!(sent[0].method, Method::Patch);
+    }
+
+    #[test]
+    fn a_gone_id_falls_back_to_the_lookup() {
+        let d = ocean("sub.example.com");
+        let mut cache = "999".to_string();
+        let moved = r#"{"domain_records":[{"id":124,"type":"A","name":"sub","data":"192.0.2.1","ttl":1800}],"links":{},"meta":{"total":1}}"#;
+        let (out, sent) = exchange(
+            &d,
+            ip("81.2.69.160"),
+            &mut cache,
+            &[
+                reply(404, r#"{"id":"not_found","message":"x"}"#),
+                reply(200, moved),
+                reply(200, &patched("81.2.69.160")),
+            ],
+        );
+        assert_eq!(out, Ok(Success::Updated));
+        assert_eq!(sent.len(), 3);
+        assert!(sent[0].wire_url().ends_with("/records/999"));
+        assert!(sent[2].wire_url().ends_with("/records/124"));
+        assert_eq!(cache, "124");
+
+        // A refused token with a cached id stays fatal and keeps the id.
+        let mut cache = "124".to_string();
+        let (out, sent) = exchange(
+            &d,
+            ip("81.2.69.161"),
+            &mut cache,
+            &[reply(401, UNAUTHORIZED)],
+        );
+        assert_eq!(out.unwrap_err().class(), Class::Fatal);
+        assert_eq!((sent.len(), cache.as_str()), (1, "124"));
+
+        // Garbage in the cache is ignored.
+        let mut cache = "not-an-id".to_string();
+        let (_, sent) = exchange(&d, ip("192.0.2.1"), &mut cache, &[reply(200, LIST)]);
+        assert_eq!(sent[0].method, Method::Get);
+        assert_eq!(cache, "123");
+    }
+
+    fn config(keys: &str) -> Result<crate::config::Config, Error> {
+        let text = format!("[[record]]\nprovider = \"digitalocean\"\n{keys}");
+        crate::config::parse_config(&text, std::path::Path::new("/etc/ddnsup/config.toml"))
+    }
+
+    #[test]
+    fn config_keys_are_checked() {
+        let c = config("zone = \"example.com\"\nname = \"home.example.com\"\ntoken = \"t\"\nfamily = \"both\"\n").unwrap();
+        let r = &c.records[0];
+        assert_eq!(r.label(), "home.example.com (digitalocean)");
+        let planned = r.provider.plan(Addrs::one(ip("81.2.69.160")));
+        assert_eq!(
+            planned[0].request.wire_url(),
+            "https://api.digitalocean.com/v2/domains/example.com/records?name=home.example.com&type=A"
+        );
+        let c = config("zone = \"example.com\"\nname = \"Example.com.\"\ntoken = \"t\"\n").unwrap();
+        assert_eq!(c.records[0].provider.fqdn(), "example.com");
+        for (keys, text) in [
+            (
+                "zone = \"example.com\"\ntoken = \"t\"\n",
+                "record 1 (digitalocean): missing key \"name\"",
+            ),
+            (
+                "name = \"home.example.com\"\ntoken = \"t\"\n",
+                "record 1 (digitalocean): missing key \"zone\"",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"home.example.com\"\n",
+                "missing key \"token\" (or \"token_file\")",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"home\"\ntoken = \"t\"\n",
+                "key \"name\": give the full name inside the zone",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"home.example.org\"\ntoken = \"t\"\n",
+                "key \"name\"",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"home.notexample.com\"\ntoken = \"t\"\n",
+                "key \"name\"",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"home.example.com\"\ntoken = \"t\"\nttl = 60\n",
+                "unknown key \"ttl\"",
+            ),
+        ] {
+            let e = config(keys)
+                .err()
+                .unwrap_or_else(|| panic!("accepted {keys}"));
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.to_string().contains(text), "{e}");
+        }
+    }
+}

@@ -1,0 +1,539 @@
+//! Gandi LiveDNS v5 (https://api.gandi.net/docs/livedns/): read the rrset, replace it with PUT only when its values or TTL differ.
+use super::{Addrs, Cache, Planned, Provider, Success, check_dns_name, send_logged, short};
+use crate::config::{Fields, Secret};
+use crate::detect::Family;
+use crate::error::Error;
+use crate::http::{Client, Method, Reply, Request};
+use crate::json::parse_json;
+use nanoserde::{DeJson, SerJson};
+use std::net::IpAddr;
+
+pub const DEFAULT_SERVER: &str = "https://api.gandi.net";
+/// Added to a `server` given without a path.
+pub const API_PATH: &str = "/v5/livedns";
+/// Gandi's own default, used when neither `ttl` nor an existing rrset gives one.
+pub const DEFAULT_TTL_SECS: u64 = 10_800;
+const MIN_TTL_SECS: i64 = 300;
+const MAX_TTL_SECS: i64 = 2_592_000;
+
+pub struct Gandi {
+    base: String,
+    zone: String,
+    /// The rrset name: `@` for the apex.
+    name: String,
+    token: Secret,
+    /// `None`: keep the rrset's TTL.
+    ttl: Option<u64>,
+}
+
+impl Gandi {
+    pub fn from_config(f: &mut Fields) -> Result<Gandi, Error> {
+        let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
+        let zone = f
+            .required_str("zone")?
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        check_dns_name(&zone).map_err(|m| f.error("zone", &m))?;
+        let name = f.required_str("name")?.to_ascii_lowercase();
+        if name != "@" {
+            check_dns_name(&name).map_err(|m| f.error("name", &m))?;
+            if name == zone || name.ends_with(&format!(".{zone}")) {
+                return Err(f.error(
+                    "name",
+                    &format!("give the name inside the zone (e.g. \"home\", \"@\" or \"*\"), not \"{name}\""),
+                ));
+            }
+        }
+        let token = f.secret("token")?;
+        let ttl = f
+            .int_in("ttl", MIN_TTL_SECS, MAX_TTL_SECS)?
+            .map(|t| t as u64);
+        Ok(Gandi {
+            base,
+            zone,
+            name,
+            token,
+            ttl,
+        })
+    }
+
+    /// `<base>/domains/<zone>/records/<name>/<type>`; names are checked, so nothing needs escaping.
+    fn url(&self, rr: &str) -> String {
+        format!(
+            "{}/domains/{}/records/{}/{rr}",
+            self.base, self.zone, self.name
+        )
+    }
+
+    fn bearer(&self, req: Request) -> Request {
+        req.secret_header("Authorization", format!("Bearer {}", self.token.expose()))
+    }
+
+    pub fn build_get(&self, rr: &str) -> Request {
+        self.bearer(Request::get(self.url(rr)))
+    }
+
+    pub fn build_put(&self, rr: &str, ip: IpAddr, ttl: u64) -> Request {
+        let body = Rrset {
+            rrset_values: vec![ip.to_string()],
+            rrset_ttl: ttl,
+        };
+        self.bearer(Request::json(
+            Method::Put,
+            self.url(rr),
+            body.serialize_json(),
+            false,
+        ))
+    }
+
+    /// Reads the rrset; writes only when it is absent or differs in values or the wanted TTL.
+    pub fn update_family(
+        &self,
+        send: &mut dyn FnMut(&Request) -> Result<Reply, Error>,
+        ip: IpAddr,
+    ) -> Result<Success, Error> {
+        let rr = Family::of(ip).rr();
+        let reply = send(&self.build_get(rr))?;
+        let existing = parse_get(&reply, rr)?;
+        if let Some(e) = &existing {
+            let same_values = e.values.len() == 1 && e.values[0].trim().parse() == Ok(ip);
+            let same_ttl = self.ttl.is_none_or(|t| e.ttl == Some(t));
+            if same_values && same_ttl {
+                return Ok(Success::NoChange);
+            }
+        }
+        let ttl = self
+            .ttl
+            .or(existing.and_then(|e| e.ttl))
+            .unwrap_or(DEFAULT_TTL_SECS);
+        let reply = send(&self.build_put(rr, ip, ttl))?;
+        parse_put(&reply, &self.zone)
+    }
+}
+
+impl Provider for Gandi {
+    fn fqdn(&self) -> String {
+        if self.name == "@" {
+            self.zone.clone()
+        } else {
+            format!("{}.{}", self.name, self.zone)
+        }
+    }
+
+    fn supports_v6(&self) -> bool {
+        true
+    }
+
+    /// Each family starts with reading its rrset.
+    fn plan(&self, addrs: Addrs) -> Vec<Planned> {
+        addrs
+            .list()
+            .into_iter()
+            .map(|ip| Planned {
+                request: self.build_get(Family::of(ip).rr()),
+                sets: Addrs::one(ip),
+            })
+            .collect()
+    }
+
+    /// The answer to the PUT; `update` drives the whole exchange.
+    fn parse_reply(&self, reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
+        parse_put(reply, &self.zone)
+    }
+
+    fn update(
+        &self,
+        client: &Client,
+        addrs: Addrs,
+        _cache: &mut Cache,
+    ) -> Vec<(Family, Result<Success, Error>)> {
+        let mut send = |req: &Request| send_logged(client, req);
+        addrs
+            .list()
+            .into_iter()
+            .map(|ip| (Family::of(ip), self.update_family(&mut send, ip)))
+            .collect()
+    }
+}
+
+#[derive(SerJson)]
+struct Rrset {
+    rrset_values: Vec<String>,
+    rrset_ttl: u64,
+}
+
+#[derive(DeJson, Default)]
+struct RrsetJson {
+    #[nserde(default)]
+    rrset_type: String,
+    /// 0 when absent.
+    #[nserde(default)]
+    rrset_ttl: u64,
+    #[nserde(default)]
+    rrset_values: Vec<String>,
+}
+
+/// Gandi's error bodies carry a `message`.
+#[derive(DeJson, Default)]
+struct Message {
+    #[nserde(default)]
+    message: String,
+}
+
+/// The rrset as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    pub values: Vec<String>,
+    pub ttl: Option<u64>,
+}
+
+/// `None` when Gandi has no such rrset (404): then the PUT creates it.
+pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Existing>, Error> {
+    match reply.status {
+        200 => {
+            let rrset = parse_json::<RrsetJson>(&reply.text())
+                .map_err(|e| Error::transient(format!("Gandi: unexpected rrset reply ({e})")))?;
+            if !rrset.rrset_type.eq_ignore_ascii_case(rr) {
+                return Err(Error::transient(format!(
+                    "Gandi: asked for the {rr} rrset, got {:?}",
+                    short(&rrset.rrset_type)
+                )));
+            }
+            Ok(Some(Existing {
+                values: rrset.rrset_values,
+                ttl: Some(rrset.rrset_ttl).filter(|t| *t > 0),
+            }))
+        }
+        404 => Ok(None),
+        _ => Err(api_error(reply)),
+    }
+}
+
+/// 201 (created or replaced) or 200 with a JSON body is success; a 404 here means the zone
+/// is not one of the token's domains.
+pub fn parse_put(reply: &Reply, zone: &str) -> Result<Success, Error> {
+    match reply.status {
+        200 | 201 => match parse_json::<Message>(&reply.text()) {
+            Ok(_) => Ok(Success::Updated),
+            Err(e) => Err(Error::transient(format!(
+                "Gandi: unexpected reply to the update ({e})"
+            ))),
+        },
+        404 => Err(Error::fatal(format!(
+            "Gandi: no LiveDNS zone {zone} for this token (HTTP 404{}); check `zone`",
+            detail(reply)
+        ))),
+        _ => Err(api_error(reply)),
+    }
+}
+
+/// `: <message>` from a JSON error body, else the start of the text; empty when there is none.
+fn detail(reply: &Reply) -> String {
+    let text = reply.text();
+    let shown = match parse_json::<Message>(&text) {
+        Ok(Message { message }) if !message.trim().is_empty() => short(&message),
+        _ => short(&text),
+    };
+    if shown.is_empty() {
+        shown
+    } else {
+        format!(": {shown}")
+    }
+}
+
+/// A refused token is fatal; rate limits and server errors are transient (Retry-After kept).
+fn api_error(reply: &Reply) -> Error {
+    let status = reply.status;
+    let detail = detail(reply);
+    match status {
+        401 | 403 => Error::fatal(format!(
+            "Gandi refused the token (HTTP {status}{detail}); check `token` and its LiveDNS permission for the zone"
+        )),
+        429 | 500..=599 => match reply.retry_after_secs() {
+            Some(s) => Error::transient_after(format!("Gandi: HTTP {status}{detail}"), s),
+            None => Error::transient(format!("Gandi: HTTP {status}{detail}")),
+        },
+        _ => Error::transient(format!("Gandi: unexpected HTTP {status}{detail}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Class;
+
+    const RRSET: &str = r#"{"rrset_name":"host","rrset_type":"A","rrset_ttl":10800,"rrset_values":["192.0.2.1"],"rrset_href":"…"}"#;
+    const CREATED: &str = r#"{"message": "DNS Record Created"}"#;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn gandi(name: &str, ttl: Option<u64>) -> Gandi {
+        Gandi {
+            base: "https://api.gandi.net/v5/livedns".into(),
+            zone: "example.com".into(),
+            name: name.into(),
+            token: Secret::new("pat-s3cret".into()),
+            ttl,
+        }
+    }
+
+    fn body(r: &Request) -> String {
+        String::from_utf8(r.body.clone().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn request_shapes() {
+        let g = gandi("host", None);
+        let r = g.build_get("A");
+        assert_eq!(r.method, Method::Get);
+        assert_eq!(
+            r.wire_url(),
+            "https://api.gandi.net/v5/livedns/domains/example.com/records/host/A"
+        );
+        assert_eq!(r.headers.len(), 1);
+        assert_eq!(r.headers[0].value, "Bearer pat-s3cret");
+        assert!(r.redacted().contains("Authorization: Bearer ***"));
+        assert!(!r.redacted().contains("s3cret"));
+        let r = gandi("@", None).build_put("AAAA", ip("2a01:4f8:10:20::5"), 300);
+        assert_eq!(r.method, Method::Put);
+        assert!(
+            r.wire_url()
+                .ends_with("/domains/example.com/records/@/AAAA")
+        );
+        assert_eq!(
+            body(&r),
+            r#"{"rrset_values":["2a01:4f8:10:20::5"],"rrset_ttl":300}"#
+        );
+        assert!(!r.redacted().contains("s3cret"));
+        assert!(
+            r.redacted()
+                .contains(r#"{"rrset_values":["2a01:4f8:10:20::5"]"#)
+        );
+    }
+
+    #[test]
+    fn reads_the_documented_rrset() {
+        assert_eq!(
+            parse_get(&reply(200, RRSET), "A").unwrap(),
+            Some(Existing {
+                values: vec!["192.0.2.1".into()],
+                ttl: Some(10800),
+            })
+        );
+        assert_eq!(parse_get(&reply(404, r#"{"code":404}"#), "A"), Ok(None));
+        let e = parse_get(&reply(200, RRSET), "AAAA").unwrap_err();
+        assert_eq!(e.class(), Class::Transient);
+    }
+
+    #[test]
+    fn put_outcomes() {
+        assert_eq!(
+            parse_put(&reply(201, CREATED), "example.com"),
+            Ok(Success::Updated)
+        );
+        assert_eq!(
+            parse_put(&reply(200, CREATED), "example.com"),
+            Ok(Success::Updated)
+        );
+        let unauthorized = r#"{"code": 401, "message": "The server could not verify that you authenticated", "object": "HTTPUnauthorized", "cause": "Unauthorized"}"#;
+        for status in [401, 403] {
+            let e = parse_put(&reply(status, unauthorized), "example.com").unwrap_err();
+            assert_eq!(e.class(), Class::Fatal);
+            assert!(e.to_string().contains("could not verify"), "{e}");
+            let e = parse_get(&reply(status, unauthorized), "A").unwrap_err();
+            assert_eq!(e.class(), Class::Fatal);
+        }
+        let e = parse_put(
+            &reply(404, r#"{"message":"Unknown domain"}"#),
+            "example.com",
+        )
+        .unwrap_err();
+        assert_eq!(e.class(), Class::Fatal);
+        assert!(e.to_string().contains("Unknown domain"), "{e}");
+        let limited = Reply {
+            status: 429,
+            headers: vec![("retry-after".into(), "60".into())],
+            body: b"{\"message\":\"Too many requests\"}".to_vec(),
+        };
+        for e in [
+            parse_put(&limited, "z").unwrap_err(),
+            parse_get(&limited, "A").unwrap_err(),
+        ] {
+            assert_eq!(e.retry_after_secs(), Some(60));
+            assert!(e.to_string().contains("Too many requests"), "{e}");
+        }
+    }
+
+    #[test]
+    fn garbage_is_never_success() {
+        for (status, body) in [
+            (201, ""),
+            (201, "DNS Record Created"),
+            (201, r#"{"message": "DNS Record Cr"#),
+            (200, r#"{"zz":["#),
+            (502, "<html>Bad Gateway</html>"),
+            (500, CREATED),
+            (400, r#"{"message":"bad"}"#),
+        ] {
+            let e = parse_put(&reply(status, body), "z").unwrap_err();
+            assert_eq!(e.class(), Class::Transient, "{status} {body:?}");
+        }
+        for body in [
+            "",
+            "<html>",
+            r#"{"rrset_type":"A","rrset_values":["#,
+            r#"{"rrset_type":"A","rrset_ttl":"x"}"#,
+        ] {
+            let e = parse_get(&reply(200, body), "A").unwrap_err();
+            assert_eq!(e.class(), Class::Transient, "{body:?}");
+        }
+    }
+
+    fn exchange(
+        g: &Gandi,
+        ip: IpAddr,
+        answers: &[Reply],
+    ) -> (Result<Success, Error>, Vec<Request>) {
+        let mut sent = Vec::new();
+        let mut answers = answers.iter();
+        let mut send = |r: &Request| {
+            sent.push(r.clone());
+            Ok(answers.next().expect("an answer for every request").clone())
+        };
+        let out = g.update_family(&mut send, ip);
+        (out, sent)
+    }
+
+    #[test]
+    fn equal_rrset_is_no_change() {
+        let (out, sent) = exchange(&gandi("host", None), ip("192.0.2.1"), &[reply(200, RRSET)]);
+        assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
+        let (out, sent) = exchange(
+            &gandi("host", Some(10800)),
+            ip("192.0.2.1"),
+            &[reply(200, RRSET)],
+        );
+        assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
+    }
+
+    #[test]
+    fn differing_rrset_is_replaced_keeping_or_setting_the_ttl() {
+        let created = reply(201, CREATED);
+        let (out, sent) = exchange(
+            &gandi("host", None),
+            ip("81.2.69.160"),
+            &[reply(200, RRSET), created.clone()],
+        );
+        assert_eq!(out, Ok(Success::Updated));
+        assert_eq!(
+            body(&sent[1]),
+            r#"{"rrset_values":["81.2.69.160"],"rrset_ttl":10800}"#
+        );
+        // Same address, other TTL wanted: replaced.
+        let (out, sent) = exchange(
+            &gandi("host", Some(300)),
+            ip("192.0.2.1"),
+            &[reply(200, RRSET), created.clone()],
+        );
+        assert_eq!(out, Ok(Success::Updated));
+        assert_eq!(
+            body(&sent[1]),
+            r#"{"rrset_values":["192.0.2.1"],"rrset_ttl":300}"#
+        );
+        // Two values where one is wanted: replaced.
+        let two = r#"{"rrset_type":"A","rrset_ttl":600,"rrset_values":["192.0.2.1","192.0.2.2"]}"#;
+        let (_, sent) = exchange(
+            &gandi("host", None),
+            ip("192.0.2.1"),
+            &[reply(200, two), created.clone()],
+        );
+        assert_eq!(
+            body(&sent[1]),
+            r#"{"rrset_values":["192.0.2.1"],"rrset_ttl":600}"#
+        );
+        // Absent: created with Gandi's default TTL.
+        let (out, sent) = exchange(
+            &gandi("host", None),
+            ip("81.2.69.160"),
+            &[reply(404, ""), created],
+        );
+        assert_eq!(out, Ok(Success::Updated));
+        assert_eq!(sent[1].method, Method::Put);
+        assert_eq!(
+            body(&sent[1]),
+            r#"{"rrset_values":["81.2.69.160"],"rrset_ttl":10800}"#
+        );
+    }
+
+    fn config(keys: &str) -> Result<crate::config::Config, Error> {
+        let text = format!("[[record]]\nprovider = \"gandi\"\n{keys}");
+        crate::config::parse_config(&text, std::path::Path::new("/etc/ddnsup/config.toml"))
+    }
+
+    #[test]
+    fn config_keys_are_checked() {
+        let c = config(
+            "zone = \"example.com\"\nname = \"@\"\ntoken = \"t\"\nfamily = \"both\"\nttl = 300\n",
+        )
+        .unwrap();
+        let r = &c.records[0];
+        assert_eq!(r.label(), "example.com (gandi)");
+        let planned = r.provider.plan(Addrs::one(ip("2a01:4f8:10:20::5")));
+        assert_eq!(
+            planned[0].request.wire_url(),
+            "https://api.gandi.net/v5/livedns/domains/example.com/records/@/AAAA"
+        );
+        let c = config("zone = \"example.com\"\nname = \"home\"\ntoken = \"t\"\n").unwrap();
+        assert_eq!(c.records[0].provider.fqdn(), "home.example.com");
+        for (keys, text) in [
+            (
+                "zone = \"example.com\"\ntoken = \"t\"\n",
+                "record 1 (gandi): missing key \"name\"",
+            ),
+            (
+                "name = \"home\"\ntoken = \"t\"\n",
+                "record 1 (gandi): missing key \"zone\"",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"home\"\n",
+                "missing key \"token\" (or \"token_file\")",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"\"\ntoken = \"t\"\n",
+                "key \"name\": must not be empty",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"home.example.com\"\ntoken = \"t\"\n",
+                "key \"name\": give the name inside the zone",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"home\"\ntoken = \"t\"\nttl = 299\n",
+                "key \"ttl\": 299 is out of range 300..=2592000",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"home\"\ntoken = \"t\"\nttl = \"600\"\n",
+                "key \"ttl\": must be a whole number",
+            ),
+            (
+                "zone = \"example.com\"\nname = \"home\"\ntoken = \"t\"\napikey = \"k\"\n",
+                "unknown key \"apikey\"",
+            ),
+        ] {
+            let e = config(keys)
+                .err()
+                .unwrap_or_else(|| panic!("accepted {keys}"));
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.to_string().contains(text), "{e}");
+        }
+    }
+}

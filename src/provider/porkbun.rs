@@ -1,0 +1,609 @@
+//! Porkbun JSON API v3 (https://porkbun.com/api/json/v3/documentation): read the record by name and type, edit it only when its content differs.
+use super::{
+    Addrs, Cache, Planned, Provider, Success, check_dns_name, classify_status, send_logged, short,
+};
+use crate::config::{Fields, Secret};
+use crate::detect::Family;
+use crate::error::Error;
+use crate::http::{Client, Method, Reply, Request};
+use crate::json::parse_json;
+use nanoserde::{DeJson, DeJsonErr, DeJsonState, DeJsonTok, SerJson};
+use std::net::IpAddr;
+use std::str::Chars;
+
+pub const DEFAULT_SERVER: &str = "https://api.porkbun.com";
+/// Added to a `server` given without a path.
+pub const API_PATH: &str = "/api/json/v3";
+
+pub struct Porkbun {
+    base: String,
+    domain: String,
+    /// The subdomain labels; empty for the apex.
+    host: String,
+    api_key: Secret,
+    secret_api_key: Secret,
+}
+
+impl Porkbun {
+    pub fn from_config(f: &mut Fields) -> Result<Porkbun, Error> {
+        let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
+        let domain = f
+            .required_str("domain")?
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        check_dns_name(&domain).map_err(|m| f.error("domain", &m))?;
+        let host = match f.str("host")? {
+            Some(h) if h == "@" => String::new(),
+            Some(h) => h.to_ascii_lowercase(),
+            None => return Err(f.missing("host")),
+        };
+        if !host.is_empty() {
+            check_dns_name(&host).map_err(|m| f.error("host", &m))?;
+            if host == domain || host.ends_with(&format!(".{domain}")) {
+                return Err(f.error(
+                    "host",
+                    &format!(
+                        "give only the subdomain (e.g. \"home\", \"@\" or \"*\"), not \"{host}\""
+                    ),
+                ));
+            }
+        }
+        let api_key = f.secret("api_key")?;
+        let secret_api_key = f.secret("secret_api_key")?;
+        Ok(Porkbun {
+            base,
+            domain,
+            host,
+            api_key,
+            secret_api_key,
+        })
+    }
+
+    /// `<base>/dns/<op>/<domain>/<type>[/<host>]`; names are checked, so nothing needs escaping.
+    fn url(&self, op: &str, rr: &str) -> String {
+        let mut url = format!("{}/dns/{op}/{}/{rr}", self.base, self.domain);
+        if !self.host.is_empty() {
+            url.push('/');
+            url.push_str(&self.host);
+        }
+        url
+    }
+
+    pub fn build_retrieve(&self, rr: &str) -> Request {
+        let body = Keys {
+            apikey: self.api_key.expose().to_string(),
+            secretapikey: self.secret_api_key.expose().to_string(),
+        };
+        Request::json(
+            Method::Post,
+            self.url("retrieveByNameType", rr),
+            body.serialize_json(),
+            true,
+        )
+    }
+
+    /// Sets `content` and sends the record's own TTL and notes back, so they are kept.
+    pub fn build_edit(&self, rr: &str, ip: IpAddr, existing: &Existing) -> Request {
+        let body = Edit {
+            apikey: self.api_key.expose().to_string(),
+            secretapikey: self.secret_api_key.expose().to_string(),
+            content: ip.to_string(),
+            ttl: existing.ttl.clone(),
+            notes: existing.notes.clone(),
+        };
+        Request::json(
+            Method::Post,
+            self.url("editByNameType", rr),
+            body.serialize_json(),
+            true,
+        )
+    }
+
+    /// Reads the record; edits it only when it holds another address, because Porkbun answers
+    /// an edit that changes nothing with an error.
+    pub fn update_family(
+        &self,
+        send: &mut dyn FnMut(&Request) -> Result<Reply, Error>,
+        ip: IpAddr,
+    ) -> Result<Success, Error> {
+        let rr = Family::of(ip).rr();
+        let reply = send(&self.build_retrieve(rr))?;
+        let existing = parse_retrieve(&reply, rr, &self.fqdn())?;
+        if existing.content.trim().parse::<IpAddr>() == Ok(ip) {
+            return Ok(Success::NoChange);
+        }
+        let reply = send(&self.build_edit(rr, ip, &existing))?;
+        parse_edit(&reply)
+    }
+}
+
+impl Provider for Porkbun {
+    fn fqdn(&self) -> String {
+        if self.host.is_empty() {
+            self.domain.clone()
+        } else {
+            format!("{}.{}", self.host, self.domain)
+        }
+    }
+
+    fn supports_v6(&self) -> bool {
+        true
+    }
+
+    /// Each family starts with reading its record.
+    fn plan(&self, addrs: Addrs) -> Vec<Planned> {
+        addrs
+            .list()
+            .into_iter()
+            .map(|ip| Planned {
+                request: self.build_retrieve(Family::of(ip).rr()),
+                sets: Addrs::one(ip),
+            })
+            .collect()
+    }
+
+    /// The answer to the edit; `update` drives the whole exchange.
+    fn parse_reply(&self, reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
+        parse_edit(reply)
+    }
+
+    fn update(
+        &self,
+        client: &Client,
+        addrs: Addrs,
+        _cache: &mut Cache,
+    ) -> Vec<(Family, Result<Success, Error>)> {
+        let mut send = |req: &Request| send_logged(client, req);
+        addrs
+            .list()
+            .into_iter()
+            .map(|ip| (Family::of(ip), self.update_family(&mut send, ip)))
+            .collect()
+    }
+}
+
+#[derive(SerJson)]
+struct Keys {
+    apikey: String,
+    secretapikey: String,
+}
+
+#[derive(SerJson)]
+struct Edit {
+    apikey: String,
+    secretapikey: String,
+    content: String,
+    ttl: Option<String>,
+    notes: Option<String>,
+}
+
+/// Every Porkbun answer: `status` is `SUCCESS` or `ERROR` (with `message`).
+#[derive(DeJson, Default)]
+struct Envelope {
+    #[nserde(default)]
+    status: String,
+    #[nserde(default)]
+    message: String,
+    #[nserde(default)]
+    records: Vec<RecordJson>,
+}
+
+#[derive(DeJson, Default)]
+struct RecordJson {
+    #[nserde(default, rename = "type")]
+    rr: String,
+    #[nserde(default)]
+    content: String,
+    #[nserde(default)]
+    ttl: Text,
+    #[nserde(default)]
+    notes: Text,
+}
+
+/// A string, a number or null: Porkbun documents numbers as strings (`"ttl":"600"`), and a
+/// bare number or a null is taken too. `None` when null or absent.
+#[derive(Default)]
+struct Text(Option<String>);
+
+impl DeJson for Text {
+    fn de_json(s: &mut DeJsonState, i: &mut Chars) -> Result<Text, DeJsonErr> {
+        let text = match s.tok {
+            DeJsonTok::Str => Some(s.as_string()?),
+            DeJsonTok::U64(n) => Some(n.to_string()),
+            DeJsonTok::I64(n) => Some(n.to_string()),
+            DeJsonTok::Null => None,
+            _ => return Err(s.err_token("string, number or null")),
+        };
+        s.next_tok(i)?;
+        Ok(Text(text))
+    }
+}
+
+/// The record as read: what an edit compares with and keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    pub content: String,
+    pub ttl: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// The one `rr` record of the name: none or several are fatal (nothing to edit, or an edit
+/// would collapse them all into one address).
+pub fn parse_retrieve(reply: &Reply, rr: &str, fqdn: &str) -> Result<Existing, Error> {
+    let envelope = parse_envelope(reply)?;
+    let records: Vec<RecordJson> = envelope
+        .records
+        .into_iter()
+        .filter(|r| r.rr.eq_ignore_ascii_case(rr))
+        .collect();
+    match records.as_slice() {
+        [] => Err(Error::fatal(format!(
+            "no existing {rr} record for {fqdn} at Porkbun; create it first (ddnsup only edits)"
+        ))),
+        [one] => Ok(Existing {
+            content: one.content.clone(),
+            ttl: one.ttl.0.clone(),
+            notes: one.notes.0.clone(),
+        }),
+        many => Err(Error::fatal(format!(
+            "{} {rr} records for {fqdn} at Porkbun; ddnsup keeps exactly one up to date, remove the others",
+            many.len()
+        ))),
+    }
+}
+
+/// `SUCCESS` with HTTP 200 is the only success.
+pub fn parse_edit(reply: &Reply) -> Result<Success, Error> {
+    parse_envelope(reply).map(|_| Success::Updated)
+}
+
+/// A `SUCCESS` envelope, or the failure the reply stands for.
+fn parse_envelope(reply: &Reply) -> Result<Envelope, Error> {
+    let Ok(envelope) = parse_json::<Envelope>(&reply.text()) else {
+        return Err(classify_status(reply, "reply (not Porkbun's JSON)"));
+    };
+    match envelope.status.as_str() {
+        "SUCCESS" if reply.status == 200 => Ok(envelope),
+        "ERROR" => Err(classify_error(&envelope.message, reply)),
+        _ => Err(classify_status(reply, "reply")),
+    }
+}
+
+/// Porkbun's `message` decides: a refused key or an unknown domain is fatal, an edit error and
+/// anything unknown are transient unless the status says otherwise.
+fn classify_error(message: &str, reply: &Reply) -> Error {
+    let m = short(message);
+    if m.starts_with("Invalid API key.") {
+        Error::fatal(format!(
+            "Porkbun: {m} (check api_key and secret_api_key, and that API access is on for the domain)"
+        ))
+    } else if m == "Invalid domain." {
+        Error::fatal(format!(
+            "Porkbun: {m} (check `domain`: the domain registered at Porkbun)"
+        ))
+    } else if m.starts_with("Edit error") {
+        Error::transient(format!("Porkbun: {m}"))
+    } else {
+        match reply.status {
+            401 | 403 => Error::fatal(format!("Porkbun: {m} (HTTP {})", reply.status)),
+            429 | 500..=599 => match reply.retry_after_secs() {
+                Some(s) => {
+                    Error::transient_after(format!("Porkbun: {m} (HTTP {})", reply.status), s)
+                }
+                None => Error::transient(format!("Porkbun: {m} (HTTP {})", reply.status)),
+            },
+            status => Error::transient(format!("Porkbun: {m} (HTTP {status})")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Class;
+
+    const RETRIEVED: &str = r#"{"status":"SUCCESS","records":[{"id":"…","name":"sub.example.com","type":"A","content":"192.0.2.1","ttl":"600","prio":"0","notes":""}]}"#;
+    const BAD_KEY: &str = r#"{"status":"ERROR","message":"Invalid API key. (002)"}"#;
+    const BAD_DOMAIN: &str = r#"{"status":"ERROR","message":"Invalid domain."}"#;
+    const EDIT_ERROR: &str =
+        r#"{"status":"ERROR","message":"Edit error: We were unable to edit the DNS record."}"#;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn porkbun(host: &str) -> Porkbun {
+        Porkbun {
+            base: "https://api.porkbun.com/api/json/v3".into(),
+            domain: "example.com".into(),
+            host: host.into(),
+            api_key: Secret::new("pk1_k\"ey".into()),
+            secret_api_key: Secret::new("sk1_secret".into()),
+        }
+    }
+
+    fn body(r: &Request) -> String {
+        String::from_utf8(r.body.clone().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn retrieve_request_shape() {
+        let r = porkbun("sub").build_retrieve("A");
+        assert_eq!(r.method, Method::Post);
+        assert_eq!(
+            r.wire_url(),
+            "https://api.porkbun.com/api/json/v3/dns/retrieveByNameType/example.com/A/sub"
+        );
+        assert_eq!(
+            body(&r),
+            r#"{"apikey":"pk1_k\"ey","secretapikey":"sk1_secret"}"#
+        );
+        let shown = r.redacted();
+        assert!(
+            !shown.contains("pk1_") && !shown.contains("sk1_"),
+            "{shown}"
+        );
+        assert!(shown.contains("Content-Type: application/json"));
+        let apex = porkbun("").build_retrieve("AAAA");
+        assert!(
+            apex.wire_url()
+                .ends_with("/dns/retrieveByNameType/example.com/AAAA"),
+            "{}",
+            apex.wire_url()
+        );
+        let wild = porkbun("*").build_retrieve("A");
+        assert!(wild.wire_url().ends_with("/example.com/A/*"));
+    }
+
+    #[test]
+    fn reads_the_documented_record() {
+        let e = parse_retrieve(&reply(200, RETRIEVED), "A", "sub.example.com").unwrap();
+        assert_eq!(
+            e,
+            Existing {
+                content: "192.0.2.1".into(),
+                ttl: Some("600".into()),
+                notes: Some(String::new()),
+            }
+        );
+        // A bare-number TTL and null notes are read too.
+        let other = r#"{"status":"SUCCESS","records":[{"id":"1","type":"A","content":"81.2.69.160","ttl":600,"notes":null}]}"#;
+        let e = parse_retrieve(&reply(200, other), "A", "x").unwrap();
+        assert_eq!((e.ttl.as_deref(), e.notes), (Some("600"), None));
+    }
+
+    #[test]
+    fn edit_keeps_ttl_and_notes() {
+        let existing = parse_retrieve(&reply(200, RETRIEVED), "A", "x").unwrap();
+        let r = porkbun("sub").build_edit("A", ip("81.2.69.160"), &existing);
+        assert_eq!(
+            r.wire_url(),
+            "https://api.porkbun.com/api/json/v3/dns/editByNameType/example.com/A/sub"
+        );
+        assert_eq!(
+            body(&r),
+            r#"{"apikey":"pk1_k\"ey","secretapikey":"sk1_secret","content":"81.2.69.160","ttl":"600","notes":""}"#
+        );
+        assert!(r.body_is_secret);
+        let bare = Existing {
+            content: "1.2.3.4".into(),
+            ttl: None,
+            notes: None,
+        };
+        let r = porkbun("").build_edit("AAAA", ip("2a01:4f8:10:20::5"), &bare);
+        assert!(
+            r.wire_url()
+                .ends_with("/dns/editByNameType/example.com/AAAA")
+        );
+        assert!(body(&r).ends_with(r#""content":"2a01:4f8:10:20::5"}"#));
+    }
+
+    #[test]
+    fn empty_or_several_records_are_fatal() {
+        let none = r#"{"status":"SUCCESS","records":[]}"#;
+        let e = parse_retrieve(&reply(200, none), "A", "sub.example.com").unwrap_err();
+        assert_eq!(e.class(), Class::Fatal);
+        assert!(
+            e.to_string()
+                .contains("no existing A record for sub.example.com")
+        );
+        let two = r#"{"status":"SUCCESS","records":[{"type":"A","content":"1.1.1.1"},{"type":"A","content":"1.1.1.2"}]}"#;
+        let e = parse_retrieve(&reply(200, two), "A", "h").unwrap_err();
+        assert_eq!(e.class(), Class::Fatal);
+        assert!(e.to_string().starts_with("2 A records"), "{e}");
+        // Records of another type do not count.
+        let e = parse_retrieve(&reply(200, RETRIEVED), "AAAA", "h").unwrap_err();
+        assert_eq!(e.class(), Class::Fatal);
+    }
+
+    #[test]
+    fn documented_errors_are_classified() {
+        for (status, body, class, text) in [
+            (400, BAD_KEY, Class::Fatal, "Invalid API key. (002)"),
+            (200, BAD_KEY, Class::Fatal, "Invalid API key. (002)"),
+            (400, BAD_DOMAIN, Class::Fatal, "Invalid domain."),
+            (400, EDIT_ERROR, Class::Transient, "Edit error"),
+            (
+                403,
+                r#"{"status":"ERROR","message":"x"}"#,
+                Class::Fatal,
+                "x",
+            ),
+            (
+                400,
+                r#"{"status":"ERROR","message":"x"}"#,
+                Class::Transient,
+                "x",
+            ),
+        ] {
+            for e in [
+                parse_edit(&reply(status, body)).unwrap_err(),
+                parse_retrieve(&reply(status, body), "A", "h").unwrap_err(),
+            ] {
+                assert_eq!(e.class(), class, "{status} {body}");
+                assert!(e.to_string().contains(text), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn garbage_is_never_success() {
+        for (status, body) in [
+            (200, ""),
+            (200, "SUCCESS"),
+            (200, r#"{"status":"SUCCESS""#),
+            (
+                200,
+                r#"{"status":"SUCCESS","records":[{"type":"A","content":"#,
+            ),
+            (200, r#"{"status":"SUCCESS","zz":"#),
+            (200, r#"{"status":"success"}"#),
+            (200, r#"{"records":[]}"#),
+            (200, "<html>SUCCESS</html>"),
+            (201, r#"{"status":"SUCCESS"}"#),
+            (502, "<html>Bad Gateway</html>"),
+            (503, r#"{"status":"SUCCESS"}"#),
+        ] {
+            let e = parse_edit(&reply(status, body)).unwrap_err();
+            assert_eq!(e.class(), Class::Transient, "{status} {body:?}");
+        }
+        let e = parse_edit(&Reply {
+            status: 503,
+            headers: vec![("retry-after".into(), "90".into())],
+            body: b"busy".to_vec(),
+        })
+        .unwrap_err();
+        assert_eq!(e.retry_after_secs(), Some(90));
+    }
+
+    /// Runs `update_family` against scripted answers; returns the outcome and the requests.
+    fn exchange(
+        p: &Porkbun,
+        ip: IpAddr,
+        answers: &[Reply],
+    ) -> (Result<Success, Error>, Vec<Request>) {
+        let mut sent = Vec::new();
+        let mut answers = answers.iter();
+        let mut send = |r: &Request| {
+            sent.push(r.clone());
+            Ok(answers.next().expect("an answer for every request").clone())
+        };
+        let out = p.update_family(&mut send, ip);
+        (out, sent)
+    }
+
+    #[test]
+    fn same_content_is_no_change_without_an_edit() {
+        let p = porkbun("sub");
+        let (out, sent) = exchange(&p, ip("192.0.2.1"), &[reply(200, RETRIEVED)]);
+        assert_eq!(out, Ok(Success::NoChange));
+        assert_eq!(sent.len(), 1);
+        let v6 = r#"{"status":"SUCCESS","records":[{"type":"AAAA","content":"2A01:4F8:10:20:0:0:0:5","ttl":"600"}]}"#;
+        let (out, sent) = exchange(&p, ip("2a01:4f8:10:20::5"), &[reply(200, v6)]);
+        assert_eq!(out, Ok(Success::NoChange));
+        assert_eq!(sent.len(), 1);
+    }
+
+    #[test]
+    fn other_content_is_edited() {
+        let p = porkbun("sub");
+        let ok = reply(200, r#"{"status":"SUCCESS"}"#);
+        let (out, sent) = exchange(&p, ip("81.2.69.160"), &[reply(200, RETRIEVED), ok]);
+        assert_eq!(out, Ok(Success::Updated));
+        assert_eq!(sent.len(), 2);
+        assert!(sent[1].wire_url().contains("/editByNameType/"));
+        let (out, sent) = exchange(&p, ip("81.2.69.160"), &[reply(400, BAD_KEY)]);
+        assert_eq!(out.unwrap_err().class(), Class::Fatal);
+        assert_eq!(sent.len(), 1);
+    }
+
+    fn config(keys: &str) -> Result<crate::config::Config, Error> {
+        let text = format!("[[record]]\nprovider = \"porkbun\"\n{keys}");
+        crate::config::parse_config(&text, std::path::Path::new("/etc/ddnsup/config.toml"))
+    }
+
+    const KEYS: &str = "api_key = \"pk1_a\"\nsecret_api_key = \"sk1_b\"\n";
+
+    #[test]
+    fn config_keys_are_checked() {
+        let c = config(&format!(
+            "domain = \"Example.com.\"\nhost = \"@\"\nfamily = \"both\"\n{KEYS}"
+        ))
+        .unwrap();
+        let r = &c.records[0];
+        assert_eq!(r.label(), "example.com (porkbun)");
+        let planned = r.provider.plan(Addrs::one(ip("81.2.69.160")));
+        assert_eq!(
+            planned[0].request.wire_url(),
+            "https://api.porkbun.com/api/json/v3/dns/retrieveByNameType/example.com/A"
+        );
+        let c = config(&format!("domain = \"example.com\"\nhost = \"\"\n{KEYS}")).unwrap();
+        assert_eq!(c.records[0].provider.fqdn(), "example.com");
+        let c = config(&format!(
+            "domain = \"example.com\"\nhost = \"*.lab\"\nserver = \"https://127.0.0.1:8443\"\n{KEYS}"
+        ))
+        .unwrap();
+        let planned = c.records[0].provider.plan(Addrs::one(ip("81.2.69.160")));
+        assert_eq!(
+            planned[0].request.wire_url(),
+            "https://127.0.0.1:8443/api/json/v3/dns/retrieveByNameType/example.com/A/*.lab"
+        );
+        for (keys, text) in [
+            (
+                format!("domain = \"example.com\"\n{KEYS}"),
+                "record 1 (porkbun): missing key \"host\"",
+            ),
+            (
+                format!("host = \"home\"\n{KEYS}"),
+                "record 1 (porkbun): missing key \"domain\"",
+            ),
+            (
+                "domain = \"example.com\"\nhost = \"home\"\nsecret_api_key = \"s\"\n".to_string(),
+                "record 1 (porkbun): missing key \"api_key\" (or \"api_key_file\")",
+            ),
+            (
+                "domain = \"example.com\"\nhost = \"home\"\napi_key = \"k\"\n".to_string(),
+                "missing key \"secret_api_key\" (or \"secret_api_key_file\")",
+            ),
+            (
+                format!("domain = \"example.com\"\nhost = \"home.example.com\"\n{KEYS}"),
+                "key \"host\": give only the subdomain",
+            ),
+            (
+                format!("domain = \"example.com\"\nhost = \"a/b\"\n{KEYS}"),
+                "key \"host\"",
+            ),
+            (
+                format!("domain = \"exa mple.com\"\nhost = \"a\"\n{KEYS}"),
+                "key \"domain\"",
+            ),
+            (
+                format!("domain = \"example.com\"\nhost = 1\n{KEYS}"),
+                "key \"host\": must be a string",
+            ),
+            (
+                format!("domain = \"example.com\"\nhost = \"a\"\nttl = 600\n{KEYS}"),
+                "unknown key \"ttl\"",
+            ),
+            (
+                format!("domain = \"example.com\"\nhost = \"a\"\nserver = \"http://x\"\n{KEYS}"),
+                "key \"server\"",
+            ),
+        ] {
+            let e = config(&keys)
+                .err()
+                .unwrap_or_else(|| panic!("accepted {keys}"));
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.to_string().contains(text), "{e}");
+            assert!(!e.to_string().contains("sk1_b"), "{e}");
+        }
+    }
+}
