@@ -2,6 +2,7 @@
 pub mod duckdns;
 pub mod dyndns2;
 pub mod namecheap;
+pub mod rfc2136;
 
 use crate::config::Fields;
 use crate::detect::Family;
@@ -97,6 +98,11 @@ pub trait Provider: Send + Sync {
     }
     /// The requests an update to `addrs` sends (what `--dry-run` prints). Pure.
     fn plan(&self, addrs: Addrs) -> Vec<Planned>;
+    /// What an update to `addrs` does, for `--dry-run`, when it is not an HTTP request
+    /// (never a secret). Pure.
+    fn describe(&self, _addrs: Addrs) -> Vec<String> {
+        Vec::new()
+    }
     /// Reads the reply to a planned request that set `sets`. Pure.
     fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error>;
     /// Sends the update: each family's outcome, already classified transient or fatal.
@@ -127,11 +133,12 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
         "namecheap" => Box::new(namecheap::Namecheap::from_config(fields)?),
         "duckdns" => Box::new(duckdns::DuckDns::from_config(fields)?),
         "dyndns2" => Box::new(dyndns2::Dyndns2::from_config(None, fields)?),
+        "rfc2136" => Box::new(rfc2136::Rfc2136::from_config(fields)?),
         other => match dyndns2::preset(other) {
             Some(preset) => Box::new(dyndns2::Dyndns2::from_config(Some(preset), fields)?),
             None => {
                 return Err(Error::Config(format!(
-                    "unknown provider \"{other}\" (known: namecheap, duckdns, dyndns2, {})",
+                    "unknown provider \"{other}\" (known: namecheap, duckdns, dyndns2, rfc2136, {})",
                     dyndns2::preset_names().join(", ")
                 )));
             }
