@@ -904,7 +904,8 @@ pub struct Signed {
     pub time_signed: u64,
 }
 
-/// Appends the TSIG record to an unsigned `message` (whose ID is the original ID). Pure.
+/// Appends the TSIG record to an unsigned `message` from `build_update` (a whole message: its
+/// ID becomes the original ID). Pure.
 pub fn sign(message: &[u8], key: &TsigKey, time_signed: u64) -> Signed {
     let time_signed = time_signed.min(MAX_TIME_SIGNED);
     let mut data = message.to_vec();
