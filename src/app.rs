@@ -338,6 +338,9 @@ fn dry_run(record: &Record, addrs: Addrs) {
     for planned in record.provider.plan(addrs) {
         println!("{}", planned.request.redacted());
     }
+    for line in record.provider.describe(addrs) {
+        println!("{line}");
+    }
 }
 
 /// Keeps only configured records, then writes if anything changed.

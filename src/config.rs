@@ -479,6 +479,17 @@ impl<'a> Fields<'a> {
         Ok(Secret(value))
     }
 
+    /// A secret that only lives in a file named by `key` (e.g. a whole TSIG key file). Its
+    /// text joins the fingerprint, so editing the file counts as a configuration change.
+    pub fn secret_file(&mut self, key: &str) -> Result<Option<Secret>, Error> {
+        let Some(p) = self.str(key)? else {
+            return Ok(None);
+        };
+        let text = self.read_secret_file(&p).map_err(|m| self.error(key, &m))?;
+        self.seen.push((format!("{key} contents"), text.clone()));
+        Ok(Some(Secret(text)))
+    }
+
     fn read_secret_file(&self, p: &str) -> Result<String, String> {
         let path = resolve(&self.dir, p);
         let shown = path.display();

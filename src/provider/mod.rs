@@ -10,6 +10,7 @@ pub mod gandi;
 pub mod namecheap;
 pub mod names;
 pub mod porkbun;
+pub mod rfc2136;
 
 use crate::config::Fields;
 use crate::detect::Family;
@@ -105,6 +106,11 @@ pub trait Provider: Send + Sync {
     }
     /// The requests an update to `addrs` sends (what `--dry-run` prints). Pure.
     fn plan(&self, addrs: Addrs) -> Vec<Planned>;
+    /// What an update to `addrs` does, for `--dry-run`, when it is not an HTTP request
+    /// (never a secret). Pure.
+    fn describe(&self, _addrs: Addrs) -> Vec<String> {
+        Vec::new()
+    }
     /// Reads the reply to a planned request that set `sets`. Pure.
     fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error>;
     /// Sends the update: each family's outcome, already classified transient or fatal.
@@ -142,11 +148,12 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
         "porkbun" => Box::new(porkbun::Porkbun::from_config(fields)?),
         "gandi" => Box::new(gandi::Gandi::from_config(fields)?),
         "digitalocean" => Box::new(digitalocean::DigitalOcean::from_config(fields)?),
+        "rfc2136" => Box::new(rfc2136::Rfc2136::from_config(fields)?),
         other => match dyndns2::preset(other) {
             Some(preset) => Box::new(dyndns2::Dyndns2::from_config(Some(preset), fields)?),
             None => {
                 return Err(Error::Config(format!(
-                    "unknown provider \"{other}\" (known: namecheap, duckdns, cloudflare, desec, dynv6, freedns, porkbun, gandi, digitalocean, dyndns2, {})",
+                    "unknown provider \"{other}\" (known: namecheap, duckdns, cloudflare, desec, dynv6, freedns, porkbun, gandi, digitalocean, rfc2136, dyndns2, {})",
                     dyndns2::preset_names().join(", ")
                 )));
             }
