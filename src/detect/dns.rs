@@ -1,5 +1,8 @@
 //! DNS echo sources: one plain UDP query to a resolver that answers with the asker's address
 //! (OpenDNS `myip.opendns.com` A/AAAA, Cloudflare `whoami.cloudflare` CH TXT).
+use crate::dnswire::{
+    CLASS_IN, FLAG_QR, FLAG_TC, HEADER_LEN, ReadError, Reader, TYPE_A, TYPE_AAAA, encode_name,
+};
 use std::fmt;
 use std::fs::File;
 use std::io::{ErrorKind, Read};
@@ -8,26 +11,16 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The DNS port.
 const PORT: u16 = 53;
-/// Record types (RFC 1035 §3.2.2, RFC 3596 §2.1).
-const TYPE_A: u16 = 1;
+/// Record type TXT (RFC 1035 §3.2.2); A, AAAA and IN come from `dnswire`.
 const TYPE_TXT: u16 = 16;
-const TYPE_AAAA: u16 = 28;
-/// Classes (RFC 1035 §3.2.4): Internet and CHAOS.
-const CLASS_IN: u16 = 1;
+/// The CHAOS class (RFC 1035 §3.2.4).
 const CLASS_CH: u16 = 3;
 /// Header flags of our query: a standard query (opcode 0) with RD set, as `dig` sends it.
 const QUERY_FLAGS: u16 = 0x0100;
-/// Header flag bits read from a reply.
-const FLAG_QR: u16 = 0x8000;
-const FLAG_TC: u16 = 0x0200;
-/// The fixed header: ID, flags and the four section counts.
-const HEADER_LEN: usize = 12;
 /// The receive buffer (plain DNS replies are at most 512 bytes; anything longer is refused).
 const REPLY_BUFFER: usize = 4096;
 /// At most this many answer records are read.
 const MAX_ANSWERS: u16 = 16;
-/// The longest name in wire form, length bytes and the root included (RFC 1035 §3.1).
-const MAX_NAME: usize = 255;
 /// At most this many compression pointers are followed within one name.
 const MAX_HOPS: usize = 16;
 
@@ -81,19 +74,13 @@ struct Question {
 
 impl Question {
     fn of(kind: DnsKind, v6: bool) -> Question {
-        let (labels, qtype, qclass): (&[&str], u16, u16) = match (kind, v6) {
-            (DnsKind::OpenDns, false) => (&["myip", "opendns", "com"], TYPE_A, CLASS_IN),
-            (DnsKind::OpenDns, true) => (&["myip", "opendns", "com"], TYPE_AAAA, CLASS_IN),
-            (DnsKind::Cloudflare, _) => (&["whoami", "cloudflare"], TYPE_TXT, CLASS_CH),
+        let (name, qtype, qclass) = match (kind, v6) {
+            (DnsKind::OpenDns, false) => ("myip.opendns.com", TYPE_A, CLASS_IN),
+            (DnsKind::OpenDns, true) => ("myip.opendns.com", TYPE_AAAA, CLASS_IN),
+            (DnsKind::Cloudflare, _) => ("whoami.cloudflare", TYPE_TXT, CLASS_CH),
         };
-        let mut name = Vec::new();
-        for label in labels {
-            name.push(label.len() as u8);
-            name.extend_from_slice(label.as_bytes());
-        }
-        name.push(0);
         Question {
-            name,
+            name: encode_name(name),
             qtype,
             qclass,
         }
@@ -140,84 +127,14 @@ fn fail(why: &str) -> ParseOutcome {
     ParseOutcome::Fail(why.to_string())
 }
 
-fn malformed(what: &str) -> ParseOutcome {
+/// A reply that cannot be read, in this module's words ("message ends inside ...").
+fn malformed(e: ReadError) -> ParseOutcome {
+    let what = match e {
+        ReadError::EndsInRecord { .. } => "message ends inside a record".to_string(),
+        ReadError::EndsInName => "message ends inside a name".to_string(),
+        other => other.to_string(),
+    };
     ParseOutcome::Fail(format!("malformed reply: {what}"))
-}
-
-/// A bounds-checked cursor over a message.
-struct Reader<'a> {
-    message: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize) -> Result<&'a [u8], &'static str> {
-        let end = self.pos.checked_add(len).ok_or("length overflow")?;
-        let bytes = self
-            .message
-            .get(self.pos..end)
-            .ok_or("message ends inside a record")?;
-        self.pos = end;
-        Ok(bytes)
-    }
-
-    fn u16(&mut self) -> Result<u16, &'static str> {
-        match self.take(2)? {
-            &[hi, lo] => Ok(u16::from_be_bytes([hi, lo])),
-            _ => Err("message ends inside a record"),
-        }
-    }
-
-    /// Reads the name here, following compression pointers, and returns it in wire form with
-    /// ASCII letters lowercased; the cursor moves past the name as written here.
-    fn name(&mut self) -> Result<Vec<u8>, &'static str> {
-        let mut name = Vec::new();
-        let mut pos = self.pos;
-        let mut resume = None;
-        let mut hops = 0;
-        loop {
-            let len = *self.message.get(pos).ok_or("message ends inside a name")?;
-            match len & 0xC0 {
-                0x00 if len == 0 => {
-                    name.push(0);
-                    self.pos = resume.unwrap_or(pos + 1);
-                    return Ok(name);
-                }
-                0x00 => {
-                    let start = pos + 1;
-                    let end = start + usize::from(len);
-                    let label = self
-                        .message
-                        .get(start..end)
-                        .ok_or("message ends inside a name")?;
-                    // The label, its length byte and the root byte still to come must fit.
-                    if name.len() + 1 + label.len() + 1 > MAX_NAME {
-                        return Err("name longer than 255 bytes");
-                    }
-                    name.push(len);
-                    name.extend(label.iter().map(u8::to_ascii_lowercase));
-                    pos = end;
-                }
-                0xC0 => {
-                    let low = *self
-                        .message
-                        .get(pos + 1)
-                        .ok_or("message ends inside a name")?;
-                    let target = usize::from(u16::from_be_bytes([len & 0x3F, low]));
-                    hops += 1;
-                    if hops > MAX_HOPS {
-                        return Err("too many compression pointers (a loop?)");
-                    }
-                    if target < HEADER_LEN || target >= pos {
-                        return Err("compression pointer out of bounds");
-                    }
-                    resume.get_or_insert(pos + 2);
-                    pos = target;
-                }
-                _ => return Err("unknown label type"),
-            }
-        }
-    }
 }
 
 /// The text of an RCODE.
@@ -273,14 +190,11 @@ pub fn parse_reply(kind: DnsKind, v6: bool, id: u16, reply: &[u8]) -> Result<IpA
     let rcode = flags & 0xF;
     let qdcount = u16::from_be_bytes([qd_hi, qd_lo]);
     let ancount = u16::from_be_bytes([an_hi, an_lo]);
-    let mut reader = Reader {
-        message: reply,
-        pos: HEADER_LEN,
-    };
+    let mut reader = Reader::new(reply, HEADER_LEN);
 
     match qdcount {
         1 => {
-            let name = reader.name().map_err(malformed)?;
+            let name = reader.name(MAX_HOPS).map_err(malformed)?;
             let qtype = reader.u16().map_err(malformed)?;
             let qclass = reader.u16().map_err(malformed)?;
             if name != asked.name || qtype != asked.qtype || qclass != asked.qclass {
@@ -307,7 +221,7 @@ pub fn parse_reply(kind: DnsKind, v6: bool, id: u16, reply: &[u8]) -> Result<IpA
     let mut matching = 0;
     let mut data: &[u8] = &[];
     for _ in 0..ancount {
-        let name = reader.name().map_err(malformed)?;
+        let name = reader.name(MAX_HOPS).map_err(malformed)?;
         let rtype = reader.u16().map_err(malformed)?;
         let rclass = reader.u16().map_err(malformed)?;
         let _ttl = reader.take(4).map_err(malformed)?;
@@ -347,11 +261,8 @@ fn address_from(kind: DnsKind, v6: bool, data: &[u8]) -> Result<IpAddr, String> 
         }
         DnsKind::Cloudflare => {
             let mut strings = Vec::new();
-            let mut reader = Reader {
-                message: data,
-                pos: 0,
-            };
-            while reader.pos < data.len() {
+            let mut reader = Reader::new(data, 0);
+            while reader.pos() < data.len() {
                 let len = reader
                     .take(1)
                     .map_err(|_| "malformed reply: bad TXT data")?;

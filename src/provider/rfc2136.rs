@@ -12,6 +12,9 @@ use super::{Addrs, Cache, Planned, Provider, Success};
 use crate::clock::{format_utc, now_secs};
 use crate::config::Fields;
 use crate::detect::Family;
+use crate::dnswire::{
+    CLASS_IN, FLAG_QR, FLAG_TC, HEADER_LEN, MAX_NAME, Reader, TYPE_A, TYPE_AAAA, encode_name,
+};
 use crate::error::Error;
 use crate::http::{Client, Reply};
 use ring::hmac;
@@ -29,21 +32,16 @@ pub const FUDGE_SECS: u16 = 300;
 /// The TSIG test hook (see the module comment).
 pub const CLOCK_OFFSET_VAR: &str = "DDNSUP_TSIG_CLOCK_OFFSET";
 
-const TYPE_A: u16 = 1;
 const TYPE_SOA: u16 = 6;
-const TYPE_AAAA: u16 = 28;
 const TYPE_TSIG: u16 = 250;
-const CLASS_IN: u16 = 1;
 const CLASS_ANY: u16 = 255;
 
 const OPCODE_UPDATE: u16 = 5;
-const FLAG_QR: u16 = 0x8000;
-const FLAG_TC: u16 = 0x0200;
-const HEADER_LEN: usize = 12;
 /// Larger messages go over TCP (RFC 1035 without EDNS).
 const MAX_UDP_MESSAGE: usize = 512;
-const MAX_NAME_WIRE: usize = 255;
 const MAX_LABEL: usize = 63;
+/// Compression pointers must point backwards, so every chain ends without a count.
+const MAX_POINTERS: usize = usize::MAX;
 /// Time Signed is 48 bits.
 const MAX_TIME_SIGNED: u64 = (1 << 48) - 1;
 
@@ -256,7 +254,7 @@ fn parse_name(text: &str, kind: NameKind) -> Result<String, String> {
         }
         wire_len += 1 + label.len();
     }
-    if wire_len > MAX_NAME_WIRE {
+    if wire_len > MAX_NAME {
         return Err(format!("\"{t}\" is longer than 255 bytes"));
     }
     Ok(lower)
@@ -267,17 +265,6 @@ fn in_zone(name: &str, zone: &str) -> bool {
         || name
             .strip_suffix(zone)
             .is_some_and(|head| head.ends_with('.'))
-}
-
-/// A checked name in wire form, uncompressed (the root is `""`).
-fn wire_name(name: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(name.len() + 2);
-    for label in name.split('.').filter(|l| !l.is_empty()) {
-        out.push(label.len() as u8);
-        out.extend_from_slice(label.as_bytes());
-    }
-    out.push(0);
-    out
 }
 
 /// A validated `rfc2136` record.
@@ -370,10 +357,10 @@ impl Rfc2136 {
                 self.server
             ))
         };
-        if t.key_name != wire_name(&self.key.name) {
+        if t.key_name != encode_name(&self.key.name) {
             return Err(bad("it is signed with another key"));
         }
-        if t.algorithm != wire_name(self.key.algorithm.name()) {
+        if t.algorithm != encode_name(self.key.algorithm.name()) {
             return Err(bad("it is signed with another algorithm"));
         }
         if t.mac.len() != self.key.algorithm.mac_len() {
@@ -837,7 +824,7 @@ pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
 /// The unsigned UPDATE: zone `zone SOA IN`, then per family due: delete the RRset, add the
 /// record. Names uncompressed. Pure.
 pub fn build_update(id: u16, zone: &str, name: &str, ttl: u32, addrs: Addrs) -> Vec<u8> {
-    let owner = wire_name(name);
+    let owner = encode_name(name);
     let mut updates = Vec::new();
     let mut count: u16 = 0;
     let mut rr = |rtype: u16, class: u16, ttl: u32, rdata: &[u8]| {
@@ -862,7 +849,7 @@ pub fn build_update(id: u16, zone: &str, name: &str, ttl: u32, addrs: Addrs) -> 
     for word in [id, flags, 1, 0, count, 0] {
         msg.extend_from_slice(&word.to_be_bytes());
     }
-    msg.extend_from_slice(&wire_name(zone));
+    msg.extend_from_slice(&encode_name(zone));
     msg.extend_from_slice(&TYPE_SOA.to_be_bytes());
     msg.extend_from_slice(&CLASS_IN.to_be_bytes());
     msg.extend_from_slice(&updates);
@@ -883,10 +870,10 @@ pub fn tsig_variables(
     error: u16,
     other: &[u8],
 ) -> Vec<u8> {
-    let mut v = wire_name(&key.name);
+    let mut v = encode_name(&key.name);
     v.extend_from_slice(&CLASS_ANY.to_be_bytes());
     v.extend_from_slice(&0u32.to_be_bytes());
-    v.extend_from_slice(&wire_name(key.algorithm.name()));
+    v.extend_from_slice(&encode_name(key.algorithm.name()));
     v.extend_from_slice(&u48_bytes(time_signed));
     v.extend_from_slice(&fudge.to_be_bytes());
     v.extend_from_slice(&error.to_be_bytes());
@@ -913,7 +900,7 @@ pub fn sign(message: &[u8], key: &TsigKey, time_signed: u64) -> Signed {
     let mac = hmac::sign(&key.hmac_key(), &data).as_ref().to_vec();
     let id = u16::from_be_bytes([message[0], message[1]]);
 
-    let mut rdata = wire_name(key.algorithm.name());
+    let mut rdata = encode_name(key.algorithm.name());
     rdata.extend_from_slice(&u48_bytes(time_signed));
     rdata.extend_from_slice(&FUDGE_SECS.to_be_bytes());
     rdata.extend_from_slice(&(mac.len() as u16).to_be_bytes());
@@ -925,7 +912,7 @@ pub fn sign(message: &[u8], key: &TsigKey, time_signed: u64) -> Signed {
     let mut wire = message.to_vec();
     let arcount = u16::from_be_bytes([message[10], message[11]]).wrapping_add(1);
     wire[10..12].copy_from_slice(&arcount.to_be_bytes());
-    wire.extend_from_slice(&wire_name(&key.name));
+    wire.extend_from_slice(&encode_name(&key.name));
     wire.extend_from_slice(&TYPE_TSIG.to_be_bytes());
     wire.extend_from_slice(&CLASS_ANY.to_be_bytes());
     wire.extend_from_slice(&0u32.to_be_bytes());
@@ -983,85 +970,13 @@ struct Message<'a> {
     tsig: Option<TsigRr<'a>>,
 }
 
-/// A bounds-checked cursor; every read past the end is an error, never a panic.
-struct Reader<'a> {
-    msg: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize) -> Result<&'a [u8], String> {
-        let end = self.pos.checked_add(len).ok_or("length overflow")?;
-        let bytes = self
-            .msg
-            .get(self.pos..end)
-            .ok_or_else(|| format!("ends inside a record (at byte {})", self.pos))?;
-        self.pos = end;
-        Ok(bytes)
-    }
-
-    fn u16(&mut self) -> Result<u16, String> {
-        let b = self.take(2)?;
-        Ok(u16::from_be_bytes([b[0], b[1]]))
-    }
-
-    fn u32(&mut self) -> Result<u32, String> {
-        let b = self.take(4)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn u48(&mut self) -> Result<u64, String> {
-        read_u48(self.take(6)?).ok_or_else(|| "short time field".to_string())
-    }
-
-    /// The name here in canonical wire form, following compression pointers (each must point
-    /// backwards, so loops end); the cursor moves past the name as written.
-    fn name(&mut self) -> Result<Vec<u8>, String> {
-        let mut name = Vec::new();
-        let mut pos = self.pos;
-        let mut resume = None;
-        loop {
-            let len = *self.msg.get(pos).ok_or("ends inside a name")?;
-            match len & 0xC0 {
-                0x00 if len == 0 => {
-                    name.push(0);
-                    self.pos = resume.unwrap_or(pos + 1);
-                    return Ok(name);
-                }
-                0x00 => {
-                    let label = self
-                        .msg
-                        .get(pos + 1..pos + 1 + usize::from(len))
-                        .ok_or("ends inside a name")?;
-                    if name.len() + 1 + label.len() + 1 > MAX_NAME_WIRE {
-                        return Err("name longer than 255 bytes".to_string());
-                    }
-                    name.push(len);
-                    name.extend(label.iter().map(u8::to_ascii_lowercase));
-                    pos += 1 + usize::from(len);
-                }
-                0xC0 => {
-                    let low = *self.msg.get(pos + 1).ok_or("ends inside a name")?;
-                    let target = usize::from(u16::from_be_bytes([len & 0x3F, low]));
-                    if target < HEADER_LEN || target >= pos {
-                        return Err("compression pointer out of bounds".to_string());
-                    }
-                    resume.get_or_insert(pos + 2);
-                    pos = target;
-                }
-                _ => return Err("unknown label type".to_string()),
-            }
-        }
-    }
-}
-
 /// Walks the whole reply: header, zone section, every record; a TSIG record must be the last
 /// one of the additional section, and nothing may follow the last record.
 fn read_message(msg: &[u8]) -> Result<Message<'_>, String> {
     if msg.len() < HEADER_LEN {
         return Err(format!("{} bytes, shorter than a DNS header", msg.len()));
     }
-    let mut r = Reader { msg, pos: 0 };
+    let mut r = Reader::new(msg, 0);
     let id = r.u16()?;
     let flags = r.u16()?;
     let zones = r.u16()?;
@@ -1069,19 +984,19 @@ fn read_message(msg: &[u8]) -> Result<Message<'_>, String> {
     let updates = usize::from(r.u16()?);
     let additional = usize::from(r.u16()?);
     for _ in 0..zones {
-        r.name()?;
+        r.name(MAX_POINTERS)?;
         r.take(4)?;
     }
     let total = prereqs + updates + additional;
     let mut tsig = None;
     for i in 0..total {
-        let start = r.pos;
-        let owner = r.name()?;
+        let start = r.pos();
+        let owner = r.name(MAX_POINTERS)?;
         let rtype = r.u16()?;
         let class = r.u16()?;
         let ttl = r.u32()?;
         let rdlen = usize::from(r.u16()?);
-        let rdata_start = r.pos;
+        let rdata_start = r.pos();
         r.take(rdlen)?;
         if rtype == TYPE_TSIG {
             if i + 1 != total || additional == 0 {
@@ -1093,8 +1008,11 @@ fn read_message(msg: &[u8]) -> Result<Message<'_>, String> {
             tsig = Some(read_tsig(msg, start, owner, rdata_start, rdlen)?);
         }
     }
-    if r.pos != msg.len() {
-        return Err(format!("{} bytes after the last record", msg.len() - r.pos));
+    if r.pos() != msg.len() {
+        return Err(format!(
+            "{} bytes after the last record",
+            msg.len() - r.pos()
+        ));
     }
     Ok(Message { id, flags, tsig })
 }
@@ -1107,12 +1025,9 @@ fn read_tsig(
     rdlen: usize,
 ) -> Result<TsigRr<'_>, String> {
     let end = rdata_start + rdlen;
-    let mut r = Reader {
-        msg: &msg[..end],
-        pos: rdata_start,
-    };
-    let algorithm = r.name()?;
-    let time_signed = r.u48()?;
+    let mut r = Reader::new(&msg[..end], rdata_start);
+    let algorithm = r.name(MAX_POINTERS)?;
+    let time_signed = read_u48(r.take(6)?).ok_or("short time field")?;
     let fudge = r.u16()?;
     let mac_len = usize::from(r.u16()?);
     let mac = r.take(mac_len)?;
@@ -1120,7 +1035,7 @@ fn read_tsig(
     let error = r.u16()?;
     let other_len = usize::from(r.u16()?);
     let other = r.take(other_len)?;
-    if r.pos != end {
+    if r.pos() != end {
         return Err("TSIG data longer than its fields".to_string());
     }
     Ok(TsigRr {

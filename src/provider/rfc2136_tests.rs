@@ -197,7 +197,7 @@ fn reply(sent: &Signed, rcode: u16, key: Option<&TsigKey>, error: u16, other: &[
     for word in [sent.id, 0xA800 | rcode, 1, 0, 0, 0] {
         msg.extend_from_slice(&word.to_be_bytes());
     }
-    msg.extend_from_slice(&wire_name("example.com"));
+    msg.extend_from_slice(&encode_name("example.com"));
     msg.extend_from_slice(&[0, 6, 0, 1]);
     let time = sent.time_signed + 1;
     let mac = match key {
@@ -210,7 +210,7 @@ fn reply(sent: &Signed, rcode: u16, key: Option<&TsigKey>, error: u16, other: &[
         }
         None => Vec::new(),
     };
-    let mut rdata = wire_name(name_key.algorithm.name());
+    let mut rdata = encode_name(name_key.algorithm.name());
     rdata.extend_from_slice(&u48_bytes(time));
     rdata.extend_from_slice(&FUDGE_SECS.to_be_bytes());
     rdata.extend_from_slice(&(mac.len() as u16).to_be_bytes());
@@ -220,7 +220,7 @@ fn reply(sent: &Signed, rcode: u16, key: Option<&TsigKey>, error: u16, other: &[
     rdata.extend_from_slice(&(other.len() as u16).to_be_bytes());
     rdata.extend_from_slice(other);
     msg[10..12].copy_from_slice(&1u16.to_be_bytes());
-    msg.extend_from_slice(&wire_name(&name_key.name));
+    msg.extend_from_slice(&encode_name(&name_key.name));
     msg.extend_from_slice(&[0, 250, 0, 255, 0, 0, 0, 0]);
     msg.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
     msg.extend_from_slice(&rdata);
@@ -404,7 +404,7 @@ fn compression_pointers_are_followed_but_never_loop() {
         "123428000001000000020001076578616d706c6503636f6d000006000104686f7374c00c000100ff000000000000c01d000100010000012c0004c00002010864646e732d6b6579c00c00fa00ff00000000003d0b686d61632d7368613235360000006553f100012c0020f530fa4662b9b205a7853acdbf1d7fa08896eb74898864ea7b89ccdc2fe80b9cdfa800000000",
     );
     let t = read_message(&w).unwrap().tsig.unwrap();
-    assert_eq!(t.key_name, wire_name("ddns-key.example.com"));
+    assert_eq!(t.key_name, encode_name("ddns-key.example.com"));
     // Its MAC (computed by dnspython over its compressed bytes) verifies with our variables,
     // over the message as it was signed: dnspython's original ID differs from the header's.
     assert_eq!((t.original_id, &w[0..2]), (0xdfa8, &[0x12, 0x34][..]));
@@ -422,7 +422,7 @@ fn dual_stack_update_in_one_message() {
     addrs.set("2a01:4f8:10:20::5".parse().unwrap());
     let m = build_update(7, "example.com", "home.example.com", 60, addrs);
     assert_eq!(&m[4..12], &[0, 1, 0, 0, 0, 4, 0, 0]);
-    let owner = wire_name("home.example.com");
+    let owner = encode_name("home.example.com");
     let body = &m[12 + 13 + 4..];
     let mut expected = Vec::new();
     for (rtype, class, ttl, rdata) in [
@@ -471,7 +471,7 @@ fn other_algorithms_sign_with_full_macs() {
         );
         assert_eq!(signed.mac.len(), len);
         let t = read_message(&signed.wire).unwrap().tsig.unwrap();
-        assert_eq!(t.algorithm, wire_name(alg.name()));
+        assert_eq!(t.algorithm, encode_name(alg.name()));
         let mut p = vector_provider();
         p.key = key.clone();
         let r = reply(&signed, 0, Some(&key), 0, &[]);
@@ -737,7 +737,7 @@ fn names() {
     assert!(in_zone("example.com", "example.com"));
     assert!(!in_zone("homeexample.com", "example.com"));
     assert!(!in_zone("home.example.org", "example.com"));
-    assert_eq!(wire_name("a.bc"), vec![1, b'a', 2, b'b', b'c', 0]);
+    assert_eq!(encode_name("a.bc"), vec![1, b'a', 2, b'b', b'c', 0]);
 }
 
 fn config(record: &str) -> Result<crate::config::Config, Error> {
