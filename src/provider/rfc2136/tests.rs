@@ -51,15 +51,19 @@ pub(super) fn vector_provider() -> Rfc2136 {
     }
 }
 
-pub(super) fn vector_signed() -> Signed {
-    let message = build_update(
+/// The vector's unsigned UPDATE: ID 0x1234, host.example.com A 192.0.2.1, TTL 300.
+pub(super) fn vector_update() -> Vec<u8> {
+    build_update(
         0x1234,
         "example.com",
         "host.example.com",
         300,
         v4("192.0.2.1"),
-    );
-    sign(&message, &vector_key(), TIME)
+    )
+}
+
+pub(super) fn vector_signed() -> Signed {
+    sign(&vector_update(), &vector_key(), TIME)
 }
 
 /// A reply to `sent`: header with `rcode`, the zone echoed, then a TSIG record with `error`

@@ -3,19 +3,13 @@
 use super::*;
 use crate::provider::rfc2136::tests::{
     MAC_HEX, RESPONSE_HEX, SIGNED_HEX, TIME, UNSIGNED_HEX, VARIABLES_HEX, hex, reply, to_hex, v4,
-    vector_key, vector_signed,
+    vector_key, vector_signed, vector_update,
 };
 use std::net::Ipv6Addr;
 
 #[test]
 fn vector_unsigned_update() {
-    let message = build_update(
-        0x1234,
-        "example.com",
-        "host.example.com",
-        300,
-        v4("192.0.2.1"),
-    );
+    let message = vector_update();
     assert_eq!(message.len(), 89);
     assert_eq!(to_hex(&message), UNSIGNED_HEX);
 }
