@@ -1,4 +1,5 @@
-//! DNS echo tests: query bytes, and every way a reply may be good, bad or hostile.
+//! DNS echo tests: query bytes, good replies, replies ignored or failed; and the reply
+//! builders the other DNS echo tests share.
 use super::*;
 
 pub(super) const ID: u16 = 0xBEEF;

@@ -1,5 +1,5 @@
-//! Cloudflare API v4 calls, pure: the requests, the reply shapes, reading each reply, and
-//! sorting failures by their error codes.
+//! Cloudflare API v4 calls, pure: the requests, reading each reply (its JSON shape is in
+//! `wire`), and sorting failures by their error codes.
 use super::punycode::idn_to_unicode;
 use super::wire::{
     ApiError, CreateBody, DnsRecord, Envelope, PatchBody, RecordReply, RecordsReply, ZonesReply,
