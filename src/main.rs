@@ -5,6 +5,7 @@ mod clock;
 mod config;
 mod decide;
 mod detect;
+mod dnswire;
 mod error;
 mod http;
 mod json;
