@@ -1,5 +1,5 @@
 //! deSEC dynDNS (https://desec.readthedocs.io/en/latest/dyndns/update-api.html): one GET sets A and AAAA; `preserve` keeps the family not sent.
-use super::names::{is_within, parse_dns_name};
+use super::names::{is_within, parse_dns_name, required_name};
 use super::{Addrs, Planned, Provider, Success, classify_status, short};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
@@ -24,12 +24,11 @@ pub struct Desec {
 impl Desec {
     pub fn from_config(f: &mut Fields) -> Result<Desec, Error> {
         let endpoint = f.endpoint(DEFAULT_SERVER, "/")?;
-        let domain = parse_dns_name(&f.required_str("domain")?).map_err(|m| {
-            f.error(
-                "domain",
-                &format!("{m}; the deSEC domain, e.g. \"myhome.dedyn.io\""),
-            )
-        })?;
+        let domain = required_name(
+            f,
+            "domain",
+            Some("the deSEC domain, e.g. \"myhome.dedyn.io\""),
+        )?;
         let hostname = match f.str("hostname")? {
             None => domain.clone(),
             Some(text) => {

@@ -1,5 +1,6 @@
 //! DigitalOcean domain records (https://docs.digitalocean.com/reference/api/digitalocean/#tag/Domain-Records): find the one record, PATCH its data, remember its id.
-use super::{Addrs, Cache, Planned, Provider, Success, check_dns_name, send_logged, short};
+use super::names::{is_within, parse_record_name, required_name};
+use super::{Addrs, Cache, Planned, Provider, Success, send_logged, short};
 use crate::config::{Fields, Secret};
 use crate::detect::Family;
 use crate::error::Error;
@@ -24,17 +25,9 @@ pub struct DigitalOcean {
 impl DigitalOcean {
     pub fn from_config(f: &mut Fields) -> Result<DigitalOcean, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
-        let zone = f
-            .required_str("zone")?
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
-        check_dns_name(&zone).map_err(|m| f.error("zone", &m))?;
-        let name = f
-            .required_str("name")?
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
-        check_dns_name(&name).map_err(|m| f.error("name", &m))?;
-        if name != zone && !name.ends_with(&format!(".{zone}")) {
+        let zone = required_name(f, "zone", None)?;
+        let name = parse_record_name(&f.required_str("name")?).map_err(|m| f.error("name", &m))?;
+        if !is_within(&name, &zone) {
             return Err(f.error(
                 "name",
                 &format!("give the full name inside the zone, e.g. \"home.{zone}\" or \"{zone}\""),

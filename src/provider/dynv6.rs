@@ -1,5 +1,5 @@
 //! dynv6 HTTP update API (https://dynv6.com/docs/apis): `addresses updated` / `addresses unchanged`.
-use super::names::parse_dns_name;
+use super::names::required_name;
 use super::{Addrs, Planned, Provider, Success, classify_status, short};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
@@ -17,12 +17,7 @@ pub struct Dynv6 {
 impl Dynv6 {
     pub fn from_config(f: &mut Fields) -> Result<Dynv6, Error> {
         let endpoint = f.endpoint(DEFAULT_SERVER, "/api/update")?;
-        let zone = parse_dns_name(&f.required_str("zone")?).map_err(|m| {
-            f.error(
-                "zone",
-                &format!("{m}; the dynv6 zone, e.g. \"myhome.dynv6.net\""),
-            )
-        })?;
+        let zone = required_name(f, "zone", Some("the dynv6 zone, e.g. \"myhome.dynv6.net\""))?;
         let token = f.secret("token")?;
         Ok(Dynv6 {
             endpoint,

@@ -1,5 +1,5 @@
 //! FreeDNS (afraid.org) dynamic update v2 (https://freedns.afraid.org/dynamic/v2/): one secret token per record, one request per family.
-use super::names::parse_dns_name;
+use super::names::required_name;
 use super::{Addrs, Planned, Provider, Success, classify_status, short};
 use crate::config::{Fields, Secret, check_url};
 use crate::error::Error;
@@ -25,12 +25,11 @@ pub struct FreeDns {
 
 impl FreeDns {
     pub fn from_config(f: &mut Fields) -> Result<FreeDns, Error> {
-        let hostname = parse_dns_name(&f.required_str("hostname")?).map_err(|m| {
-            f.error(
-                "hostname",
-                &format!("{m}; the name the token updates, e.g. \"myhome.mooo.com\""),
-            )
-        })?;
+        let hostname = required_name(
+            f,
+            "hostname",
+            Some("the name the token updates, e.g. \"myhome.mooo.com\""),
+        )?;
         // Already checked by the config reader; read again to know which tokens to ask for.
         let (want4, want6) = match f.str("family")?.as_deref() {
             Some("ipv6") => (false, true),

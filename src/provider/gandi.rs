@@ -1,5 +1,6 @@
 //! Gandi LiveDNS v5 (https://api.gandi.net/docs/livedns/): read the rrset, replace it with PUT only when its values or TTL differ.
-use super::{Addrs, Cache, Planned, Provider, Success, check_dns_name, send_logged, short};
+use super::names::{full_name, is_within, parse_record_name, required_name};
+use super::{Addrs, Cache, Planned, Provider, Success, send_logged, short};
 use crate::config::{Fields, Secret};
 use crate::detect::Family;
 use crate::error::Error;
@@ -29,20 +30,18 @@ pub struct Gandi {
 impl Gandi {
     pub fn from_config(f: &mut Fields) -> Result<Gandi, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
-        let zone = f
-            .required_str("zone")?
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
-        check_dns_name(&zone).map_err(|m| f.error("zone", &m))?;
-        let name = f.required_str("name")?.to_ascii_lowercase();
-        if name != "@" {
-            check_dns_name(&name).map_err(|m| f.error("name", &m))?;
-            if name == zone || name.ends_with(&format!(".{zone}")) {
-                return Err(f.error(
-                    "name",
-                    &format!("give the name inside the zone (e.g. \"home\", \"@\" or \"*\"), not \"{name}\""),
-                ));
-            }
+        let zone = required_name(f, "zone", None)?;
+        let name = match f.required_str("name")? {
+            at if at == "@" => at,
+            name => parse_record_name(&name).map_err(|m| f.error("name", &m))?,
+        };
+        if is_within(&name, &zone) {
+            return Err(f.error(
+                "name",
+                &format!(
+                    "give the name inside the zone (e.g. \"home\", \"@\" or \"*\"), not \"{name}\""
+                ),
+            ));
         }
         let token = f.secret("token")?;
         let ttl = f
@@ -113,11 +112,7 @@ impl Gandi {
 
 impl Provider for Gandi {
     fn fqdn(&self) -> String {
-        if self.name == "@" {
-            self.zone.clone()
-        } else {
-            format!("{}.{}", self.name, self.zone)
-        }
+        full_name(&self.name, &self.zone)
     }
 
     fn supports_v6(&self) -> bool {

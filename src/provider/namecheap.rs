@@ -1,4 +1,5 @@
 //! Namecheap Dynamic DNS (https://www.namecheap.com/support/knowledgebase/article.aspx/29/11/how-to-dynamically-update-the-hosts-ip-with-an-http-request/).
+use super::names::full_name;
 use super::{Addrs, Planned, Provider, Success, classify_status, short};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
@@ -51,10 +52,7 @@ impl Namecheap {
 
 impl Provider for Namecheap {
     fn fqdn(&self) -> String {
-        match self.host.as_str() {
-            "@" | "" => self.domain.clone(),
-            host => format!("{host}.{}", self.domain),
-        }
+        full_name(&self.host, &self.domain)
     }
 
     /// IPv4 only: Namecheap's Dynamic DNS has no AAAA updates.

@@ -1,7 +1,6 @@
 //! Porkbun JSON API v3 (https://porkbun.com/api/json/v3/documentation): read the record by name and type, edit it only when its content differs.
-use super::{
-    Addrs, Cache, Planned, Provider, Success, check_dns_name, classify_status, send_logged, short,
-};
+use super::names::{full_name, is_within, parse_record_name, required_name};
+use super::{Addrs, Cache, Planned, Provider, Success, classify_status, send_logged, short};
 use crate::config::{Fields, Secret};
 use crate::detect::Family;
 use crate::error::Error;
@@ -27,26 +26,17 @@ pub struct Porkbun {
 impl Porkbun {
     pub fn from_config(f: &mut Fields) -> Result<Porkbun, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
-        let domain = f
-            .required_str("domain")?
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
-        check_dns_name(&domain).map_err(|m| f.error("domain", &m))?;
+        let domain = required_name(f, "domain", None)?;
         let host = match f.str("host")? {
-            Some(h) if h == "@" => String::new(),
-            Some(h) => h.to_ascii_lowercase(),
+            Some(h) if h == "@" || h.is_empty() => String::new(),
+            Some(h) => parse_record_name(&h).map_err(|m| f.error("host", &m))?,
             None => return Err(f.missing("host")),
         };
-        if !host.is_empty() {
-            check_dns_name(&host).map_err(|m| f.error("host", &m))?;
-            if host == domain || host.ends_with(&format!(".{domain}")) {
-                return Err(f.error(
-                    "host",
-                    &format!(
-                        "give only the subdomain (e.g. \"home\", \"@\" or \"*\"), not \"{host}\""
-                    ),
-                ));
-            }
+        if !host.is_empty() && is_within(&host, &domain) {
+            return Err(f.error(
+                "host",
+                &format!("give only the subdomain (e.g. \"home\", \"@\" or \"*\"), not \"{host}\""),
+            ));
         }
         let api_key = f.secret("api_key")?;
         let secret_api_key = f.secret("secret_api_key")?;
@@ -119,11 +109,7 @@ impl Porkbun {
 
 impl Provider for Porkbun {
     fn fqdn(&self) -> String {
-        if self.host.is_empty() {
-            self.domain.clone()
-        } else {
-            format!("{}.{}", self.host, self.domain)
-        }
+        full_name(&self.host, &self.domain)
     }
 
     fn supports_v6(&self) -> bool {
