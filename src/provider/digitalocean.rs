@@ -1,11 +1,13 @@
 //! DigitalOcean domain records (https://docs.digitalocean.com/reference/api/digitalocean/#tag/Domain-Records): find the one record, PATCH its data, remember its id.
+use super::api::{
+    SendFn, bearer, exactly_one, holds, parse_body, token_error, unknown_zone, update_each,
+};
 use super::names::{is_within, parse_record_name, required_name};
-use super::{Addrs, Cache, Planned, Provider, Success, send_logged, short};
+use super::{Addrs, Cache, Planned, Provider, Success, short};
 use crate::config::{Fields, Secret};
 use crate::detect::Family;
 use crate::error::Error;
 use crate::http::{Client, Method, Reply, Request};
-use crate::json::parse_json;
 use nanoserde::{DeJson, DeJsonErr, DeJsonState, SerJson};
 use std::net::IpAddr;
 use std::str::Chars;
@@ -55,16 +57,11 @@ impl DigitalOcean {
         format!("{}/domains/{}/records", self.base, self.zone)
     }
 
-    fn bearer(&self, req: Request) -> Request {
-        req.secret_header("Authorization", format!("Bearer {}", self.token.expose()))
-    }
-
     pub fn build_list(&self, rr: &str) -> Request {
-        self.bearer(
-            Request::get(self.records_url())
-                .param("name", &self.name)
-                .param("type", rr),
-        )
+        let req = Request::get(self.records_url())
+            .param("name", &self.name)
+            .param("type", rr);
+        bearer(req, &self.token)
     }
 
     pub fn build_patch(&self, id: u64, rr: &str, ip: IpAddr) -> Request {
@@ -72,19 +69,18 @@ impl DigitalOcean {
             rr: rr.to_string(),
             data: ip.to_string(),
         };
-        self.bearer(Request::json(
-            Method::Patch,
-            format!("{}/{id}", self.records_url()),
-            body.serialize_json(),
-            false,
-        ))
+        let url = format!("{}/{id}", self.records_url());
+        bearer(
+            Request::json(Method::Patch, url, body.serialize_json(), false),
+            &self.token,
+        )
     }
 
     /// With a remembered id, one PATCH; without one (or when it is gone), the lookup first,
     /// and no PATCH when the record already holds the address.
     pub fn update_family(
         &self,
-        send: &mut dyn FnMut(&Request) -> Result<Reply, Error>,
+        send: &mut SendFn,
         ip: IpAddr,
         cache: &mut String,
     ) -> Result<Success, Error> {
@@ -103,7 +99,7 @@ impl DigitalOcean {
         let reply = send(&self.build_list(rr))?;
         let (id, data) = parse_list(&reply, rr, self.relative_name(), &self.name, &self.zone)?;
         *cache = id.to_string();
-        if data.trim().parse::<IpAddr>() == Ok(ip) {
+        if holds(&data, ip) {
             return Ok(Success::NoChange);
         }
         let reply = send(&self.build_patch(id, rr, ip))?;
@@ -130,14 +126,7 @@ impl Provider for DigitalOcean {
 
     /// Each family starts with the lookup (skipped on later runs that remember the id).
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| Planned {
-                request: self.build_list(Family::of(ip).rr()),
-                sets: Addrs::one(ip),
-            })
-            .collect()
+        Planned::each(addrs, |ip| self.build_list(Family::of(ip).rr()))
     }
 
     /// The answer to the PATCH; `update` drives the whole exchange.
@@ -157,18 +146,13 @@ impl Provider for DigitalOcean {
         addrs: Addrs,
         cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        let mut send = |req: &Request| send_logged(client, req);
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| {
-                let family = Family::of(ip);
-                let mut id = cache.get(family).to_string();
-                let result = self.update_family(&mut send, ip, &mut id);
-                cache.set(family, id);
-                (family, result)
-            })
-            .collect()
+        update_each(client, addrs, |send, ip| {
+            let family = Family::of(ip);
+            let mut id = cache.get(family).to_string();
+            let result = self.update_family(send, ip, &mut id);
+            cache.set(family, id);
+            result
+        })
     }
 }
 
@@ -213,15 +197,6 @@ struct PatchedJson {
     domain_record: RecordJson,
 }
 
-/// DigitalOcean's error bodies: `{"id":"Unauthorized","message":"Unable to authenticate you"}`.
-#[derive(DeJson, Default)]
-struct ErrorJson {
-    #[nserde(default)]
-    id: String,
-    #[nserde(default)]
-    message: String,
-}
-
 /// The id and data of the one record named `relative` (as the API lists names) of type `rr`;
 /// none or several are fatal. Names are compared here too, so a server that ignored the
 /// filter can never get another record changed.
@@ -235,34 +210,38 @@ pub fn parse_list(
     match reply.status {
         200 => {}
         404 => {
-            return Err(Error::fatal(format!(
-                "DigitalOcean: no domain {zone} for this token (HTTP 404{}); check `zone`",
-                detail(reply)
-            )));
+            return Err(unknown_zone(
+                reply,
+                "DigitalOcean",
+                &format!("domain {zone}"),
+            ));
         }
         _ => return Err(api_error(reply)),
     }
-    let list = parse_json::<ListJson>(&reply.text())
-        .map_err(|e| Error::transient(format!("DigitalOcean: unexpected record list ({e})")))?;
+    let list: ListJson = parse_body(reply, "DigitalOcean", "record list")?;
     let Some(records) = list.domain_records.0 else {
         return Err(Error::transient(
             "DigitalOcean: unexpected record list (no domain_records)",
         ));
     };
-    let matching: Vec<&RecordJson> = records
-        .iter()
+    let matching: Vec<RecordJson> = records
+        .into_iter()
         .filter(|r| r.rr.eq_ignore_ascii_case(rr) && r.name.eq_ignore_ascii_case(relative))
         .collect();
-    match matching.as_slice() {
-        [] => Err(Error::fatal(format!(
-            "DigitalOcean: no {rr} record for {fqdn} in {zone}; create it first (ddnsup only updates)"
-        ))),
-        [one] => Ok((one.id, one.data.clone())),
-        many => Err(Error::fatal(format!(
-            "DigitalOcean: {} {rr} records for {fqdn}; ddnsup keeps exactly one up to date, remove the others",
-            many.len()
-        ))),
-    }
+    let one = exactly_one(
+        matching,
+        || {
+            format!(
+                "DigitalOcean: no {rr} record for {fqdn} in {zone}; create it first (ddnsup only updates)"
+            )
+        },
+        |n| {
+            format!(
+                "DigitalOcean: {n} {rr} records for {fqdn}; ddnsup keeps exactly one up to date, remove the others"
+            )
+        },
+    )?;
+    Ok((one.id, one.data))
 }
 
 /// Why a PATCH did not go through: the id is gone (look it up again), or a classified failure.
@@ -279,13 +258,10 @@ pub fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Patched> {
         404 => return Err(Patched::Gone),
         _ => return Err(Patched::Failed(api_error(reply))),
     }
-    let patched = parse_json::<PatchedJson>(&reply.text()).map_err(|e| {
-        Patched::Failed(Error::transient(format!(
-            "DigitalOcean: unexpected reply to the update ({e})"
-        )))
-    })?;
+    let patched: PatchedJson =
+        parse_body(reply, "DigitalOcean", "reply to the update").map_err(Patched::Failed)?;
     let data = patched.domain_record.data;
-    if data.trim().parse::<IpAddr>() == Ok(ip) {
+    if holds(&data, ip) {
         Ok(Success::Updated)
     } else {
         Err(Patched::Failed(Error::transient(format!(
@@ -295,35 +271,9 @@ pub fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Patched> {
     }
 }
 
-/// `: <message>` from a JSON error body, else the start of the text; empty when there is none.
-fn detail(reply: &Reply) -> String {
-    let text = reply.text();
-    let shown = match parse_json::<ErrorJson>(&text) {
-        Ok(e) if !e.message.trim().is_empty() => short(&e.message),
-        Ok(e) if !e.id.trim().is_empty() => short(&e.id),
-        _ => short(&text),
-    };
-    if shown.is_empty() {
-        shown
-    } else {
-        format!(": {shown}")
-    }
-}
-
 /// A refused token is fatal; rate limits and server errors are transient (Retry-After kept).
 fn api_error(reply: &Reply) -> Error {
-    let status = reply.status;
-    let detail = detail(reply);
-    match status {
-        401 | 403 => Error::fatal(format!(
-            "DigitalOcean refused the token (HTTP {status}{detail}); check `token` and its domain write scope"
-        )),
-        429 | 500..=599 => match reply.retry_after_secs() {
-            Some(s) => Error::transient_after(format!("DigitalOcean: HTTP {status}{detail}"), s),
-            None => Error::transient(format!("DigitalOcean: HTTP {status}{detail}")),
-        },
-        _ => Error::transient(format!("DigitalOcean: unexpected HTTP {status}{detail}")),
-    }
+    token_error(reply, "DigitalOcean", "its domain write scope")
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! Gandi LiveDNS v5 (https://api.gandi.net/docs/livedns/): read the rrset, replace it with PUT only when its values or TTL differ.
+use super::api::{SendFn, bearer, holds, parse_body, token_error, unknown_zone, update_each};
 use super::names::{full_name, is_within, parse_record_name, required_name};
-use super::{Addrs, Cache, Planned, Provider, Success, send_logged, short};
+use super::{Addrs, Cache, Planned, Provider, Success, short};
 use crate::config::{Fields, Secret};
 use crate::detect::Family;
 use crate::error::Error;
 use crate::http::{Client, Method, Reply, Request};
-use crate::json::parse_json;
 use nanoserde::{DeJson, SerJson};
 use std::net::IpAddr;
 
@@ -64,12 +64,8 @@ impl Gandi {
         )
     }
 
-    fn bearer(&self, req: Request) -> Request {
-        req.secret_header("Authorization", format!("Bearer {}", self.token.expose()))
-    }
-
     pub fn build_get(&self, rr: &str) -> Request {
-        self.bearer(Request::get(self.url(rr)))
+        bearer(Request::get(self.url(rr)), &self.token)
     }
 
     pub fn build_put(&self, rr: &str, ip: IpAddr, ttl: u64) -> Request {
@@ -77,25 +73,17 @@ impl Gandi {
             rrset_values: vec![ip.to_string()],
             rrset_ttl: ttl,
         };
-        self.bearer(Request::json(
-            Method::Put,
-            self.url(rr),
-            body.serialize_json(),
-            false,
-        ))
+        let req = Request::json(Method::Put, self.url(rr), body.serialize_json(), false);
+        bearer(req, &self.token)
     }
 
     /// Reads the rrset; writes only when it is absent or differs in values or the wanted TTL.
-    pub fn update_family(
-        &self,
-        send: &mut dyn FnMut(&Request) -> Result<Reply, Error>,
-        ip: IpAddr,
-    ) -> Result<Success, Error> {
+    pub fn update_family(&self, send: &mut SendFn, ip: IpAddr) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
         let reply = send(&self.build_get(rr))?;
         let existing = parse_get(&reply, rr)?;
         if let Some(e) = &existing {
-            let same_values = e.values.len() == 1 && e.values[0].trim().parse() == Ok(ip);
+            let same_values = e.values.len() == 1 && holds(&e.values[0], ip);
             let same_ttl = self.ttl.is_none_or(|t| e.ttl == Some(t));
             if same_values && same_ttl {
                 return Ok(Success::NoChange);
@@ -121,14 +109,7 @@ impl Provider for Gandi {
 
     /// Each family starts with reading its rrset.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| Planned {
-                request: self.build_get(Family::of(ip).rr()),
-                sets: Addrs::one(ip),
-            })
-            .collect()
+        Planned::each(addrs, |ip| self.build_get(Family::of(ip).rr()))
     }
 
     /// The answer to the PUT; `update` drives the whole exchange.
@@ -142,12 +123,7 @@ impl Provider for Gandi {
         addrs: Addrs,
         _cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        let mut send = |req: &Request| send_logged(client, req);
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| (Family::of(ip), self.update_family(&mut send, ip)))
-            .collect()
+        update_each(client, addrs, |send, ip| self.update_family(send, ip))
     }
 }
 
@@ -168,10 +144,14 @@ struct RrsetJson {
     rrset_values: Vec<String>,
 }
 
-/// Gandi's error bodies carry a `message`.
+/// The answer to a PUT: `{"message": "DNS Record Created"}`.
 #[derive(DeJson, Default)]
-struct Message {
+struct Created {
     #[nserde(default)]
+    #[expect(
+        dead_code,
+        reason = "read only to check that the reply is Gandi's JSON"
+    )]
     message: String,
 }
 
@@ -186,8 +166,7 @@ pub struct Existing {
 pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Existing>, Error> {
     match reply.status {
         200 => {
-            let rrset = parse_json::<RrsetJson>(&reply.text())
-                .map_err(|e| Error::transient(format!("Gandi: unexpected rrset reply ({e})")))?;
+            let rrset: RrsetJson = parse_body(reply, "Gandi", "rrset reply")?;
             if !rrset.rrset_type.eq_ignore_ascii_case(rr) {
                 return Err(Error::transient(format!(
                     "Gandi: asked for the {rr} rrset, got {:?}",
@@ -208,48 +187,21 @@ pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Existing>, Error> {
 /// is not one of the token's domains.
 pub fn parse_put(reply: &Reply, zone: &str) -> Result<Success, Error> {
     match reply.status {
-        200 | 201 => match parse_json::<Message>(&reply.text()) {
-            Ok(_) => Ok(Success::Updated),
-            Err(e) => Err(Error::transient(format!(
-                "Gandi: unexpected reply to the update ({e})"
-            ))),
-        },
-        404 => Err(Error::fatal(format!(
-            "Gandi: no LiveDNS zone {zone} for this token (HTTP 404{}); check `zone`",
-            detail(reply)
-        ))),
+        200 | 201 => {
+            parse_body::<Created>(reply, "Gandi", "reply to the update").map(|_| Success::Updated)
+        }
+        404 => Err(unknown_zone(
+            reply,
+            "Gandi",
+            &format!("LiveDNS zone {zone}"),
+        )),
         _ => Err(api_error(reply)),
-    }
-}
-
-/// `: <message>` from a JSON error body, else the start of the text; empty when there is none.
-fn detail(reply: &Reply) -> String {
-    let text = reply.text();
-    let shown = match parse_json::<Message>(&text) {
-        Ok(Message { message }) if !message.trim().is_empty() => short(&message),
-        _ => short(&text),
-    };
-    if shown.is_empty() {
-        shown
-    } else {
-        format!(": {shown}")
     }
 }
 
 /// A refused token is fatal; rate limits and server errors are transient (Retry-After kept).
 fn api_error(reply: &Reply) -> Error {
-    let status = reply.status;
-    let detail = detail(reply);
-    match status {
-        401 | 403 => Error::fatal(format!(
-            "Gandi refused the token (HTTP {status}{detail}); check `token` and its LiveDNS permission for the zone"
-        )),
-        429 | 500..=599 => match reply.retry_after_secs() {
-            Some(s) => Error::transient_after(format!("Gandi: HTTP {status}{detail}"), s),
-            None => Error::transient(format!("Gandi: HTTP {status}{detail}")),
-        },
-        _ => Error::transient(format!("Gandi: unexpected HTTP {status}{detail}")),
-    }
+    token_error(reply, "Gandi", "its LiveDNS permission for the zone")
 }
 
 #[cfg(test)]

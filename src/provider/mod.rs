@@ -1,4 +1,5 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
+pub mod api;
 pub mod cloudflare;
 pub mod desec;
 pub mod digitalocean;
@@ -96,6 +97,20 @@ pub struct Planned {
     pub sets: Addrs,
 }
 
+impl Planned {
+    /// One request per address, IPv4 first.
+    pub fn each(addrs: Addrs, build: impl Fn(IpAddr) -> Request) -> Vec<Planned> {
+        addrs
+            .list()
+            .into_iter()
+            .map(|ip| Planned {
+                request: build(ip),
+                sets: Addrs::one(ip),
+            })
+            .collect()
+    }
+}
+
 /// A DNS provider: builds its requests from a validated record, and reads the answers.
 pub trait Provider: Send + Sync {
     /// The name a person knows the record by, e.g. `home.example.com`.
@@ -161,25 +176,65 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
     })
 }
 
+/// What an HTTP status alone says about a failed request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusClass {
+    /// 401, 403: the credentials were refused; fatal.
+    Refused,
+    /// 429 and 5xx: the server is busy or in trouble; transient, after its `Retry-After`.
+    Busy,
+    /// Anything else: transient.
+    Unexpected,
+}
+
+impl StatusClass {
+    pub fn of(status: u16) -> StatusClass {
+        match status {
+            401 | 403 => StatusClass::Refused,
+            429 | 500..=599 => StatusClass::Busy,
+            _ => StatusClass::Unexpected,
+        }
+    }
+
+    /// `message` as an error of this class; a busy server's `Retry-After` is kept.
+    pub fn error(self, reply: &Reply, message: String) -> Error {
+        match (self, reply.retry_after_secs()) {
+            (StatusClass::Refused, _) => Error::fatal(message),
+            (StatusClass::Busy, Some(secs)) => Error::transient_after(message, secs),
+            (StatusClass::Busy, None) | (StatusClass::Unexpected, _) => Error::transient(message),
+        }
+    }
+}
+
+/// `message` classified by the reply's status alone (see [`StatusClass`]).
+pub fn status_error(reply: &Reply, message: String) -> Error {
+    StatusClass::of(reply.status).error(reply, message)
+}
+
 /// The HTTP status alone, for replies whose body says nothing recognisable:
 /// 401/403 are fatal (credentials), 429 and 5xx transient, anything else transient.
 pub fn classify_status(reply: &Reply, what: &str) -> Error {
     let status = reply.status;
-    let shown = short(&reply.text());
-    let detail = if shown.is_empty() {
+    let said = said(&reply.text());
+    let class = StatusClass::of(status);
+    let message = match class {
+        StatusClass::Refused => {
+            format!("HTTP {status}, credentials refused{said}; check the record's secret")
+        }
+        StatusClass::Busy => format!("HTTP {status}{said}"),
+        StatusClass::Unexpected => format!("unexpected {what} (HTTP {status}){said}"),
+    };
+    class.error(reply, message)
+}
+
+/// What a reply said, for the end of a log line: `: "<text>"`, cut short; empty when it
+/// said nothing.
+pub fn said(text: &str) -> String {
+    let shown = short(text);
+    if shown.is_empty() {
         String::new()
     } else {
         format!(": {shown:?}")
-    };
-    match status {
-        401 | 403 => Error::fatal(format!(
-            "HTTP {status}, credentials refused{detail}; check the record's secret"
-        )),
-        429 | 500..=599 => match reply.retry_after_secs() {
-            Some(s) => Error::transient_after(format!("HTTP {status}{detail}"), s),
-            None => Error::transient(format!("HTTP {status}{detail}")),
-        },
-        _ => Error::transient(format!("unexpected {what} (HTTP {status}){detail}")),
     }
 }
 
@@ -191,14 +246,4 @@ pub fn short(text: &str) -> String {
         s.push('…');
     }
     s
-}
-
-/// Sends one request of a multi-step exchange, shown (secrets hidden) with its answer at debug level.
-pub fn send_logged(client: &Client, req: &Request) -> Result<Reply, Error> {
-    log::debug!("sending {}", req.redacted());
-    let reply = client.send(req);
-    if let Ok(r) = &reply {
-        log::debug!("answer: HTTP {}: {}", r.status, short(&r.text()));
-    }
-    reply
 }

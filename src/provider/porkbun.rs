@@ -1,6 +1,7 @@
 //! Porkbun JSON API v3 (https://porkbun.com/api/json/v3/documentation): read the record by name and type, edit it only when its content differs.
+use super::api::{SendFn, exactly_one, holds, update_each};
 use super::names::{full_name, is_within, parse_record_name, required_name};
-use super::{Addrs, Cache, Planned, Provider, Success, classify_status, send_logged, short};
+use super::{Addrs, Cache, Planned, Provider, Success, classify_status, short, status_error};
 use crate::config::{Fields, Secret};
 use crate::detect::Family;
 use crate::error::Error;
@@ -91,15 +92,11 @@ impl Porkbun {
 
     /// Reads the record; edits it only when it holds another address, because Porkbun answers
     /// an edit that changes nothing with an error.
-    pub fn update_family(
-        &self,
-        send: &mut dyn FnMut(&Request) -> Result<Reply, Error>,
-        ip: IpAddr,
-    ) -> Result<Success, Error> {
+    pub fn update_family(&self, send: &mut SendFn, ip: IpAddr) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
         let reply = send(&self.build_retrieve(rr))?;
         let existing = parse_retrieve(&reply, rr, &self.fqdn())?;
-        if existing.content.trim().parse::<IpAddr>() == Ok(ip) {
+        if holds(&existing.content, ip) {
             return Ok(Success::NoChange);
         }
         let reply = send(&self.build_edit(rr, ip, &existing))?;
@@ -118,14 +115,7 @@ impl Provider for Porkbun {
 
     /// Each family starts with reading its record.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| Planned {
-                request: self.build_retrieve(Family::of(ip).rr()),
-                sets: Addrs::one(ip),
-            })
-            .collect()
+        Planned::each(addrs, |ip| self.build_retrieve(Family::of(ip).rr()))
     }
 
     /// The answer to the edit; `update` drives the whole exchange.
@@ -139,12 +129,7 @@ impl Provider for Porkbun {
         addrs: Addrs,
         _cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        let mut send = |req: &Request| send_logged(client, req);
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| (Family::of(ip), self.update_family(&mut send, ip)))
-            .collect()
+        update_each(client, addrs, |send, ip| self.update_family(send, ip))
     }
 }
 
@@ -222,20 +207,24 @@ pub fn parse_retrieve(reply: &Reply, rr: &str, fqdn: &str) -> Result<Existing, E
         .into_iter()
         .filter(|r| r.rr.eq_ignore_ascii_case(rr))
         .collect();
-    match records.as_slice() {
-        [] => Err(Error::fatal(format!(
-            "no existing {rr} record for {fqdn} at Porkbun; create it first (ddnsup only edits)"
-        ))),
-        [one] => Ok(Existing {
-            content: one.content.clone(),
-            ttl: one.ttl.0.clone(),
-            notes: one.notes.0.clone(),
-        }),
-        many => Err(Error::fatal(format!(
-            "{} {rr} records for {fqdn} at Porkbun; ddnsup keeps exactly one up to date, remove the others",
-            many.len()
-        ))),
-    }
+    let one = exactly_one(
+        records,
+        || {
+            format!(
+                "no existing {rr} record for {fqdn} at Porkbun; create it first (ddnsup only edits)"
+            )
+        },
+        |n| {
+            format!(
+                "{n} {rr} records for {fqdn} at Porkbun; ddnsup keeps exactly one up to date, remove the others"
+            )
+        },
+    )?;
+    Ok(Existing {
+        content: one.content,
+        ttl: one.ttl.0,
+        notes: one.notes.0,
+    })
 }
 
 /// `SUCCESS` with HTTP 200 is the only success.
@@ -270,16 +259,7 @@ fn classify_error(message: &str, reply: &Reply) -> Error {
     } else if m.starts_with("Edit error") {
         Error::transient(format!("Porkbun: {m}"))
     } else {
-        match reply.status {
-            401 | 403 => Error::fatal(format!("Porkbun: {m} (HTTP {})", reply.status)),
-            429 | 500..=599 => match reply.retry_after_secs() {
-                Some(s) => {
-                    Error::transient_after(format!("Porkbun: {m} (HTTP {})", reply.status), s)
-                }
-                None => Error::transient(format!("Porkbun: {m} (HTTP {})", reply.status)),
-            },
-            status => Error::transient(format!("Porkbun: {m} (HTTP {status})")),
-        }
+        status_error(reply, format!("Porkbun: {m} (HTTP {})", reply.status))
     }
 }
 
