@@ -1,6 +1,6 @@
 //! deSEC dynDNS (https://desec.readthedocs.io/en/latest/dyndns/update-api.html): one GET sets A and AAAA; `preserve` keeps the family not sent.
 use super::names::{is_within, parse_dns_name, required_name};
-use super::{Addrs, Planned, Provider, Success, classify_status, short};
+use super::{Addrs, Planned, Provider, Success, classify_status, first_line, said};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::http::{Reply, Request};
@@ -63,19 +63,15 @@ impl Provider for Desec {
 
     /// Both families in one request.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        if addrs.is_empty() {
-            return Vec::new();
-        }
-        vec![Planned {
-            request: build_request(
+        Planned::together(addrs, |addrs| {
+            build_request(
                 &self.endpoint,
                 &self.domain,
                 &self.hostname,
                 self.token.expose(),
                 addrs,
-            ),
-            sets: addrs,
-        }]
+            )
+        })
     }
 
     fn parse_reply(&self, reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
@@ -114,33 +110,27 @@ struct Detail {
 }
 
 /// What deSEC said, for a log line: the `detail` of a JSON error, else the text.
-fn said(reply: &Reply) -> String {
+fn desec_said(reply: &Reply) -> String {
     let text = reply.text();
     let text = text.trim();
     if text.starts_with('{')
         && let Ok(d) = crate::json::parse_json::<Detail>(text)
         && !d.detail.trim().is_empty()
     {
-        return format!(": {:?}", short(&d.detail));
+        return said(&d.detail);
     }
-    if text.is_empty() {
-        String::new()
-    } else {
-        format!(": {:?}", short(text))
-    }
+    said(text)
 }
 
 /// deSEC answers `good` to every update that went through, changed or not (never `nochg`);
 /// errors are told by the HTTP status (PROTOCOLS.md §5.1).
 pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
     let status = reply.status;
-    let said = said(reply);
+    let said = desec_said(reply);
     match status {
         200 => {
             let text = reply.text();
-            let first = text.lines().map(str::trim).find(|l| !l.is_empty());
-            let word = first.and_then(|l| l.split_whitespace().next());
-            match word {
+            match first_line(&text).split_whitespace().next() {
                 Some(w) if w.eq_ignore_ascii_case("good") => Ok(Success::Updated),
                 Some(_) => Err(Error::transient(format!("unexpected reply{said}"))),
                 None => Err(Error::transient("empty reply")),

@@ -1,5 +1,5 @@
 //! The dyndns2 protocol (https://help.dyn.com/remote-access-api/) and its presets: one table row per service.
-use super::{Addrs, Planned, Provider, Success, classify_status, short};
+use super::{Addrs, Planned, Provider, Success, first_line, unknown_answer};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::http::{Reply, Request};
@@ -245,11 +245,7 @@ const TRANSIENT_CODES: &[(&str, &str, u64)] = &[
 /// (`911` arrives with HTTP 500); the status is used only when the body says nothing known.
 pub fn parse_reply(reply: &Reply, sent: &[IpAddr]) -> Result<Success, Error> {
     let text = reply.text();
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
+    let line = first_line(&text);
     let (code, rest) = match line.split_once(char::is_whitespace) {
         Some((c, r)) => (c.to_ascii_lowercase(), r.trim()),
         None => (line.to_ascii_lowercase(), ""),
@@ -288,11 +284,7 @@ pub fn parse_reply(reply: &Reply, sent: &[IpAddr]) -> Result<Success, Error> {
                     secs,
                 ));
             }
-            Err(match reply.status {
-                200 if line.is_empty() => Error::transient("empty reply".to_string()),
-                200 => Error::transient(format!("unexpected reply: {:?}", short(line))),
-                _ => classify_status(reply, "reply"),
-            })
+            Err(unknown_answer(reply, line))
         }
     }
 }

@@ -1,6 +1,9 @@
 //! dynv6 HTTP update API (https://dynv6.com/docs/apis): `addresses updated` / `addresses unchanged`.
 use super::names::required_name;
-use super::{Addrs, Planned, Provider, Success, classify_status, short};
+use super::{
+    Addrs, Planned, Provider, Success, add_addresses, classify_status, first_line, said,
+    unknown_answer,
+};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::http::{Reply, Request};
@@ -38,13 +41,9 @@ impl Provider for Dynv6 {
 
     /// Both families in one request.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        if addrs.is_empty() {
-            return Vec::new();
-        }
-        vec![Planned {
-            request: build_request(&self.endpoint, &self.zone, self.token.expose(), addrs),
-            sets: addrs,
-        }]
+        Planned::together(addrs, |addrs| {
+            build_request(&self.endpoint, &self.zone, self.token.expose(), addrs)
+        })
     }
 
     fn parse_reply(&self, reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
@@ -55,42 +54,27 @@ impl Provider for Dynv6 {
 /// Only the families being updated are named: dynv6 keeps an address whose parameter is
 /// absent (an empty value would do the same; `-` would remove it).
 pub fn build_request(endpoint: &str, zone: &str, token: &str, addrs: Addrs) -> Request {
-    let mut req = Request::get(endpoint)
+    let req = Request::get(endpoint)
         .param("zone", zone)
         .secret_param("token", token);
-    if let Some(v4) = addrs.v4 {
-        req = req.param("ipv4", v4.to_string());
-    }
-    if let Some(v6) = addrs.v6 {
-        req = req.param("ipv6", v6.to_string());
-    }
-    req
+    add_addresses(req, addrs, "ipv4", "ipv6")
 }
 
 /// The whole first line must be one of the two known answers; anything else on a 200 is
 /// a failure, never a success. Error bodies are not documented: the status decides.
 pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
     let text = reply.text();
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
+    let line = first_line(&text);
     let words: Vec<String> = line
         .split_whitespace()
         .map(str::to_ascii_lowercase)
         .collect();
-    let shown = if line.is_empty() {
-        String::new()
-    } else {
-        format!(": {:?}", short(line))
-    };
+    let shown = said(line);
     match reply.status {
         200 => match words.as_slice() {
             [a, b] if a == "addresses" && b == "updated" => Ok(Success::Updated),
             [a, b] if a == "addresses" && b == "unchanged" => Ok(Success::NoChange),
-            [] => Err(Error::transient("empty reply")),
-            _ => Err(Error::transient(format!("unexpected reply{shown}"))),
+            _ => Err(unknown_answer(reply, line)),
         },
         401 => Err(Error::fatal(format!(
             "HTTP 401, dynv6 refused the token{shown}; check `token`"

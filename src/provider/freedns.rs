@@ -1,7 +1,9 @@
 //! FreeDNS (afraid.org) dynamic update v2 (https://freedns.afraid.org/dynamic/v2/): one secret token per record, one request per family.
 use super::names::required_name;
-use super::{Addrs, Planned, Provider, Success, classify_status, short};
-use crate::config::{Fields, Secret, check_url};
+use super::{
+    Addrs, Planned, Provider, Success, classify_status, first_line, short, unknown_answer,
+};
+use crate::config::{Fields, Secret, check_url, endpoint_url};
 use crate::error::Error;
 use crate::http::{Reply, Request};
 use std::net::IpAddr;
@@ -59,7 +61,7 @@ impl FreeDns {
                 "FreeDNS gives the AAAA record its own update token",
             )?;
             Some(Target {
-                endpoint: join(&server6, PATH),
+                endpoint: endpoint_url(&server6, PATH),
                 token,
             })
         } else {
@@ -95,17 +97,6 @@ fn refuse_unused(f: &mut Fields, key: &str, why: &str) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// The server URL with `path` added, unless it already has a path (as `Fields::endpoint`).
-fn join(server: &str, path: &str) -> String {
-    let server = server.trim_end_matches('/');
-    let has_path = server.split("://").nth(1).is_some_and(|r| r.contains('/'));
-    if has_path {
-        server.to_string()
-    } else {
-        format!("{server}{path}")
-    }
 }
 
 impl Provider for FreeDns {
@@ -156,11 +147,7 @@ pub fn parse_reply(reply: &Reply, sent: IpAddr) -> Result<Success, Error> {
         return Err(classify_status(reply, "reply"));
     }
     let text = reply.text();
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
+    let line = first_line(&text);
     let words: Vec<&str> = line.split_whitespace().collect();
     let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
     let starts = |phrase: &[&str]| {
@@ -202,11 +189,7 @@ pub fn parse_reply(reply: &Reply, sent: IpAddr) -> Result<Success, Error> {
     if lower.first().is_some_and(|w| w.starts_with("error:")) {
         return Err(Error::fatal(format!("FreeDNS said {:?}", short(line))));
     }
-    Err(match reply.status {
-        200 if line.is_empty() => Error::transient("empty reply"),
-        200 => Error::transient(format!("unexpected reply: {:?}", short(line))),
-        _ => classify_status(reply, "reply"),
-    })
+    Err(unknown_answer(reply, line))
 }
 
 /// The address a reply names must be the one sent (when it names one).
@@ -385,8 +368,14 @@ mod tests {
 
     #[test]
     fn join_adds_the_path_only_to_a_bare_server() {
-        assert_eq!(join("https://h.example/", "/u"), "https://h.example/u");
-        assert_eq!(join("https://h.example/x/u", "/u"), "https://h.example/x/u");
+        assert_eq!(
+            endpoint_url("https://h.example/", "/u"),
+            "https://h.example/u"
+        );
+        assert_eq!(
+            endpoint_url("https://h.example/x/u", "/u"),
+            "https://h.example/x/u"
+        );
     }
 
     fn config(record: &str) -> Result<crate::config::Config, Error> {

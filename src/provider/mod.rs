@@ -98,6 +98,17 @@ pub struct Planned {
 }
 
 impl Planned {
+    /// One request for all of `addrs` (both families at once); none when there is nothing to set.
+    pub fn together(addrs: Addrs, build: impl FnOnce(Addrs) -> Request) -> Vec<Planned> {
+        if addrs.is_empty() {
+            return Vec::new();
+        }
+        vec![Planned {
+            request: build(addrs),
+            sets: addrs,
+        }]
+    }
+
     /// One request per address, IPv4 first.
     pub fn each(addrs: Addrs, build: impl Fn(IpAddr) -> Request) -> Vec<Planned> {
         addrs
@@ -225,6 +236,36 @@ pub fn classify_status(reply: &Reply, what: &str) -> Error {
         StatusClass::Unexpected => format!("unexpected {what} (HTTP {status}){said}"),
     };
     class.error(reply, message)
+}
+
+/// A reply to a text protocol whose first line is no known answer: transient, as an empty or
+/// unexpected reply on HTTP 200, else by its status alone.
+pub fn unknown_answer(reply: &Reply, line: &str) -> Error {
+    match reply.status {
+        200 if line.is_empty() => Error::transient("empty reply"),
+        200 => Error::transient(format!("unexpected reply{}", said(line))),
+        _ => classify_status(reply, "reply"),
+    }
+}
+
+/// The first line of a text reply that is not blank, trimmed; empty when there is none.
+pub fn first_line(text: &str) -> &str {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+/// `req` with `<v4_key>=<IPv4>` and `<v6_key>=<IPv6>` for the addresses present.
+pub fn add_addresses(req: Request, addrs: Addrs, v4_key: &str, v6_key: &str) -> Request {
+    let req = match addrs.v4 {
+        Some(v4) => req.param(v4_key, v4.to_string()),
+        None => req,
+    };
+    match addrs.v6 {
+        Some(v6) => req.param(v6_key, v6.to_string()),
+        None => req,
+    }
 }
 
 /// What a reply said, for the end of a log line: `: "<text>"`, cut short; empty when it
