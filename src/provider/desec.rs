@@ -166,15 +166,8 @@ pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{config, config_err, reply};
     use std::net::IpAddr;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
 
     fn query(addrs: Addrs) -> String {
         let r = build_request(
@@ -331,27 +324,13 @@ mod tests {
         assert_eq!(p.fqdn(), "myhome.dedyn.io");
     }
 
-    fn config(record: &str) -> Result<crate::config::Config, Error> {
-        crate::config::parse_config(
-            &format!("[[record]]\n{record}"),
-            std::path::Path::new("/etc/ddnsup/config.toml"),
-        )
-    }
-
-    #[track_caller]
-    fn config_err(record: &str) -> String {
-        match config(record) {
-            Ok(_) => panic!("accepted:\n{record}"),
-            Err(e) => {
-                assert_eq!(e.exit_code(), 2, "{e}");
-                e.to_string()
-            }
-        }
-    }
-
     #[test]
     fn config_keys() {
-        let c = config("provider = \"desec\"\ndomain = \"MyHome.dedyn.io\"\ntoken = \"t\"\nfamily = \"both\"\n").unwrap();
+        let c = config(
+            "desec",
+            "domain = \"MyHome.dedyn.io\"\ntoken = \"t\"\nfamily = \"both\"\n",
+        )
+        .unwrap();
         let r = &c.records[0];
         assert_eq!(r.label(), "myhome.dedyn.io (desec)");
         let ip: IpAddr = "81.2.69.160".parse().unwrap();
@@ -360,35 +339,41 @@ mod tests {
             req.wire_url(),
             "https://update.dedyn.io/?hostname=myhome.dedyn.io&myipv4=81.2.69.160&myipv6=preserve"
         );
-        let c = config("provider = \"desec\"\ndomain = \"myhome.dedyn.io\"\nhostname = \"www.myhome.dedyn.io\"\ntoken = \"t\"\n").unwrap();
+        let c = config(
+            "desec",
+            "domain = \"myhome.dedyn.io\"\nhostname = \"www.myhome.dedyn.io\"\ntoken = \"t\"\n",
+        )
+        .unwrap();
         assert_eq!(c.records[0].provider.fqdn(), "www.myhome.dedyn.io");
 
-        let e = config_err("provider = \"desec\"\ntoken = \"t\"\n");
+        let e = config_err("desec", "token = \"t\"\n");
         assert!(
             e.contains("record 1 (desec): missing key \"domain\""),
             "{e}"
         );
-        let e = config_err("provider = \"desec\"\ndomain = \"myhome.dedyn.io\"\n");
+        let e = config_err("desec", "domain = \"myhome.dedyn.io\"\n");
         assert!(
             e.contains("record 1 (desec): missing key \"token\" (or \"token_file\")"),
             "{e}"
         );
         let e = config_err(
-            "provider = \"desec\"\ndomain = \"myhome.dedyn.io\"\nhostname = \"other.dedyn.io\"\ntoken = \"t\"\n",
+            "desec",
+            "domain = \"myhome.dedyn.io\"\nhostname = \"other.dedyn.io\"\ntoken = \"t\"\n",
         );
         assert!(
             e.contains("key \"hostname\": \"other.dedyn.io\" is not within the domain"),
             "{e}"
         );
-        let e = config_err("provider = \"desec\"\ndomain = \"myhome\"\ntoken = \"t\"\n");
+        let e = config_err("desec", "domain = \"myhome\"\ntoken = \"t\"\n");
         assert!(e.contains("key \"domain\""), "{e}");
-        let e = config_err("provider = \"desec\"\ndomain = \"a:b.dedyn.io\"\ntoken = \"t\"\n");
+        let e = config_err("desec", "domain = \"a:b.dedyn.io\"\ntoken = \"t\"\n");
         assert!(e.contains("key \"domain\""), "{e}");
         let e = config_err(
-            "provider = \"desec\"\ndomain = \"myhome.dedyn.io\"\ntoken = \"t\"\nzone = \"x\"\n",
+            "desec",
+            "domain = \"myhome.dedyn.io\"\ntoken = \"t\"\nzone = \"x\"\n",
         );
         assert!(e.contains("unknown key \"zone\""), "{e}");
-        let e = config_err("provider = \"desec\"\ndomain = \"myhome.dedyn.io\"\ntoken = 5\n");
+        let e = config_err("desec", "domain = \"myhome.dedyn.io\"\ntoken = 5\n");
         assert!(e.contains("key \"token\": must be a string"), "{e}");
     }
 }

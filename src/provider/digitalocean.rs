@@ -280,23 +280,12 @@ fn api_error(reply: &Reply) -> Error {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{body, config, config_err, exchange, ip, reply};
 
     const LIST: &str = r#"{"domain_records":[{"id":123,"type":"A","name":"sub","data":"192.0.2.1","ttl":1800}],"links":{},"meta":{"total":1}}"#;
     const UNAUTHORIZED: &str = r#"{"id": "Unauthorized", "message": "Unable to authenticate you"}"#;
     const UNAUTHORIZED_OLD: &str =
         r#"{"id":"unauthorized","message":"Unable to authenticate you."}"#;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
 
     fn patched(ip: &str) -> String {
         format!(
@@ -311,10 +300,6 @@ mod tests {
             name: name.into(),
             token: Secret::new("dop_v1_s3cret".into()),
         }
-    }
-
-    fn body(r: &Request) -> String {
-        String::from_utf8(r.body.clone().unwrap()).unwrap()
     }
 
     #[test]
@@ -451,36 +436,20 @@ mod tests {
         }
     }
 
-    fn exchange(
-        d: &DigitalOcean,
-        ip: IpAddr,
-        cache: &mut String,
-        answers: &[Reply],
-    ) -> (Result<Success, Error>, Vec<Request>) {
-        let mut sent = Vec::new();
-        let mut answers = answers.iter();
-        let mut send = |r: &Request| {
-            sent.push(r.clone());
-            Ok(answers.next().expect("an answer for every request").clone())
-        };
-        let out = d.update_family(&mut send, ip, cache);
-        (out, sent)
-    }
-
     #[test]
     fn lookup_then_patch_then_cached_patch() {
         let d = ocean("sub.example.com");
         let mut cache = String::new();
-        let (out, sent) = exchange(&d, ip("192.0.2.1"), &mut cache, &[reply(200, LIST)]);
+        let (out, sent) = exchange(&[reply(200, LIST)], |send| {
+            d.update_family(send, ip("192.0.2.1"), &mut cache)
+        });
         assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
         assert_eq!(cache, "123");
 
         let mut cache = String::new();
         let (out, sent) = exchange(
-            &d,
-            ip("81.2.69.160"),
-            &mut cache,
             &[reply(200, LIST), reply(200, &patched("81.2.69.160"))],
+            |send| d.update_family(send, ip("81.2.69.160"), &mut cache),
         );
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(
@@ -489,12 +458,9 @@ mod tests {
         );
         assert_eq!(cache, "123");
 
-        let (out, sent) = exchange(
-            &d,
-            ip("81.2.69.161"),
-            &mut cache,
-            &[reply(200, &patched("81.2.69.161"))],
-        );
+        let (out, sent) = exchange(&[reply(200, &patched("81.2.69.161"))], |send| {
+            d.update_family(send, ip("81.2.69.161"), &mut cache)
+        });
         assert_eq!((out, sent.len()), (Ok(Success::Updated), 1));
         assert_eq!(sent[0].method, Method::Patch);
     }
@@ -505,14 +471,12 @@ mod tests {
         let mut cache = "999".to_string();
         let moved = r#"{"domain_records":[{"id":124,"type":"A","name":"sub","data":"192.0.2.1","ttl":1800}],"links":{},"meta":{"total":1}}"#;
         let (out, sent) = exchange(
-            &d,
-            ip("81.2.69.160"),
-            &mut cache,
             &[
                 reply(404, r#"{"id":"not_found","message":"x"}"#),
                 reply(200, moved),
                 reply(200, &patched("81.2.69.160")),
             ],
+            |send| d.update_family(send, ip("81.2.69.160"), &mut cache),
         );
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(sent.len(), 3);
@@ -522,30 +486,24 @@ mod tests {
 
         // A refused token with a cached id stays fatal and keeps the id.
         let mut cache = "124".to_string();
-        let (out, sent) = exchange(
-            &d,
-            ip("81.2.69.161"),
-            &mut cache,
-            &[reply(401, UNAUTHORIZED)],
-        );
+        let (out, sent) = exchange(&[reply(401, UNAUTHORIZED)], |send| {
+            d.update_family(send, ip("81.2.69.161"), &mut cache)
+        });
         assert_eq!(out.unwrap_err().class(), Class::Fatal);
         assert_eq!((sent.len(), cache.as_str()), (1, "124"));
 
         // Garbage in the cache is ignored.
         let mut cache = "not-an-id".to_string();
-        let (_, sent) = exchange(&d, ip("192.0.2.1"), &mut cache, &[reply(200, LIST)]);
+        let (_, sent) = exchange(&[reply(200, LIST)], |send| {
+            d.update_family(send, ip("192.0.2.1"), &mut cache)
+        });
         assert_eq!(sent[0].method, Method::Get);
         assert_eq!(cache, "123");
     }
 
-    fn config(keys: &str) -> Result<crate::config::Config, Error> {
-        let text = format!("[[record]]\nprovider = \"digitalocean\"\n{keys}");
-        crate::config::parse_config(&text, std::path::Path::new("/etc/ddnsup/config.toml"))
-    }
-
     #[test]
     fn config_keys_are_checked() {
-        let c = config("zone = \"example.com\"\nname = \"home.example.com\"\ntoken = \"t\"\nfamily = \"both\"\n").unwrap();
+        let c = config("digitalocean", "zone = \"example.com\"\nname = \"home.example.com\"\ntoken = \"t\"\nfamily = \"both\"\n").unwrap();
         let r = &c.records[0];
         assert_eq!(r.label(), "home.example.com (digitalocean)");
         let planned = r.provider.plan(Addrs::one(ip("81.2.69.160")));
@@ -553,7 +511,11 @@ mod tests {
             planned[0].request.wire_url(),
             "https://api.digitalocean.com/v2/domains/example.com/records?name=home.example.com&type=A"
         );
-        let c = config("zone = \"example.com\"\nname = \"Example.com.\"\ntoken = \"t\"\n").unwrap();
+        let c = config(
+            "digitalocean",
+            "zone = \"example.com\"\nname = \"Example.com.\"\ntoken = \"t\"\n",
+        )
+        .unwrap();
         assert_eq!(c.records[0].provider.fqdn(), "example.com");
         for (keys, text) in [
             (
@@ -585,11 +547,8 @@ mod tests {
                 "unknown key \"ttl\"",
             ),
         ] {
-            let e = config(keys)
-                .err()
-                .unwrap_or_else(|| panic!("accepted {keys}"));
-            assert_eq!(e.exit_code(), 2);
-            assert!(e.to_string().contains(text), "{e}");
+            let e = config_err("digitalocean", keys);
+            assert!(e.contains(text), "{e}");
         }
     }
 }

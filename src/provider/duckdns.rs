@@ -87,14 +87,7 @@ pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
 mod tests {
     use super::*;
     use crate::error::Class;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
+    use crate::provider::testutil::reply;
 
     #[test]
     fn plain_and_verbose_success() {

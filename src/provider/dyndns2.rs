@@ -332,14 +332,8 @@ fn parse_wait(code: &str) -> Option<u64> {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::reply;
 
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
     fn v4() -> Vec<IpAddr> {
         vec!["192.0.2.1".parse().unwrap()]
     }

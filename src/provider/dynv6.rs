@@ -90,15 +90,8 @@ pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{config, config_err, reply};
     use std::net::IpAddr;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
 
     #[test]
     fn the_two_answers() {
@@ -193,28 +186,11 @@ mod tests {
         assert!(!r.redacted().contains("t0k"));
     }
 
-    fn config(record: &str) -> Result<crate::config::Config, Error> {
-        crate::config::parse_config(
-            &format!("[[record]]\n{record}"),
-            std::path::Path::new("/etc/ddnsup/config.toml"),
-        )
-    }
-
-    #[track_caller]
-    fn config_err(record: &str) -> String {
-        match config(record) {
-            Ok(_) => panic!("accepted:\n{record}"),
-            Err(e) => {
-                assert_eq!(e.exit_code(), 2, "{e}");
-                e.to_string()
-            }
-        }
-    }
-
     #[test]
     fn config_keys() {
         let c = config(
-            "provider = \"dynv6\"\nzone = \"myhome.dynv6.net\"\ntoken = \"t\"\nfamily = \"ipv6\"\n",
+            "dynv6",
+            "zone = \"myhome.dynv6.net\"\ntoken = \"t\"\nfamily = \"ipv6\"\n",
         )
         .unwrap();
         let r = &c.records[0];
@@ -226,17 +202,18 @@ mod tests {
                 .starts_with("https://dynv6.com/api/update?zone=myhome.dynv6.net&token=t&ipv6=")
         );
 
-        let e = config_err("provider = \"dynv6\"\ntoken = \"t\"\n");
+        let e = config_err("dynv6", "token = \"t\"\n");
         assert!(e.contains("record 1 (dynv6): missing key \"zone\""), "{e}");
-        let e = config_err("provider = \"dynv6\"\nzone = \"myhome.dynv6.net\"\n");
+        let e = config_err("dynv6", "zone = \"myhome.dynv6.net\"\n");
         assert!(
             e.contains("record 1 (dynv6): missing key \"token\" (or \"token_file\")"),
             "{e}"
         );
-        let e = config_err("provider = \"dynv6\"\nzone = \"a,b.dynv6.net\"\ntoken = \"t\"\n");
+        let e = config_err("dynv6", "zone = \"a,b.dynv6.net\"\ntoken = \"t\"\n");
         assert!(e.contains("key \"zone\""), "{e}");
         let e = config_err(
-            "provider = \"dynv6\"\nzone = \"myhome.dynv6.net\"\ntoken = \"t\"\nhostname = \"x\"\n",
+            "dynv6",
+            "zone = \"myhome.dynv6.net\"\ntoken = \"t\"\nhostname = \"x\"\n",
         );
         assert!(e.contains("unknown key \"hostname\""), "{e}");
     }

@@ -211,17 +211,8 @@ fn check_ip(word: Option<&str>, sent: IpAddr) -> Result<(), Error> {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{config, config_err, ip, reply};
 
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
     const LO: &str = "127.0.0.1";
 
     #[test]
@@ -378,30 +369,10 @@ mod tests {
         );
     }
 
-    fn config(record: &str) -> Result<crate::config::Config, Error> {
-        crate::config::parse_config(
-            &format!("[[record]]\n{record}"),
-            std::path::Path::new("/etc/ddnsup/config.toml"),
-        )
-    }
-
-    #[track_caller]
-    fn config_err(record: &str) -> String {
-        match config(record) {
-            Ok(_) => panic!("accepted:\n{record}"),
-            Err(e) => {
-                assert_eq!(e.exit_code(), 2, "{e}");
-                e.to_string()
-            }
-        }
-    }
-
     #[test]
     fn config_keys() {
-        let rec = |extra: &str| {
-            format!("provider = \"freedns\"\nhostname = \"myhome.mooo.com\"\n{extra}")
-        };
-        let c = config(&rec("token = \"four\"\n")).unwrap();
+        let rec = |extra: &str| format!("hostname = \"myhome.mooo.com\"\n{extra}");
+        let c = config("freedns", &rec("token = \"four\"\n")).unwrap();
         let r = &c.records[0];
         assert_eq!(r.label(), "myhome.mooo.com (freedns)");
         let req = &r.provider.plan(Addrs::one(ip("81.2.69.160")))[0].request;
@@ -410,9 +381,10 @@ mod tests {
             "https://sync.afraid.org/u/four/?address=81.2.69.160"
         );
 
-        let c = config(&rec(
-            "family = \"both\"\ntoken = \"four\"\ntoken6 = \"six\"\n",
-        ))
+        let c = config(
+            "freedns",
+            &rec("family = \"both\"\ntoken = \"four\"\ntoken6 = \"six\"\n"),
+        )
         .unwrap();
         let req = &c.records[0]
             .provider
@@ -422,9 +394,10 @@ mod tests {
             req.wire_url()
                 .starts_with("https://v6.sync.afraid.org/u/six/?address=")
         );
-        let c = config(&rec(
-            "family = \"ipv6\"\ntoken6 = \"six\"\nserver6 = \"https://v6.example\"\n",
-        ))
+        let c = config(
+            "freedns",
+            &rec("family = \"ipv6\"\ntoken6 = \"six\"\nserver6 = \"https://v6.example\"\n"),
+        )
         .unwrap();
         let req = &c.records[0]
             .provider
@@ -435,38 +408,45 @@ mod tests {
                 .starts_with("https://v6.example/u/six/?address=")
         );
 
-        let e = config_err(&rec("family = \"both\"\ntoken = \"four\"\n"));
+        let e = config_err("freedns", &rec("family = \"both\"\ntoken = \"four\"\n"));
         assert!(
             e.contains("record 1 (freedns): missing key \"token6\" (or \"token6_file\")"),
             "{e}"
         );
-        let e = config_err(&rec(""));
+        let e = config_err("freedns", &rec(""));
         assert!(
             e.contains("record 1 (freedns): missing key \"token\" (or \"token_file\")"),
             "{e}"
         );
-        let e = config_err(&rec("token = \"four\"\ntoken6 = \"six\"\n"));
+        let e = config_err("freedns", &rec("token = \"four\"\ntoken6 = \"six\"\n"));
         assert!(
             e.contains("key \"token6\": the AAAA record's; needs family"),
             "{e}"
         );
-        let e = config_err(&rec("token = \"four\"\nserver6 = \"https://v6.example\"\n"));
+        let e = config_err(
+            "freedns",
+            &rec("token = \"four\"\nserver6 = \"https://v6.example\"\n"),
+        );
         assert!(e.contains("key \"server6\""), "{e}");
-        let e = config_err(&rec(
-            "family = \"ipv6\"\ntoken = \"four\"\ntoken6 = \"six\"\n",
-        ));
+        let e = config_err(
+            "freedns",
+            &rec("family = \"ipv6\"\ntoken = \"four\"\ntoken6 = \"six\"\n"),
+        );
         assert!(
             e.contains("key \"token\": with family = \"ipv6\" only token6"),
             "{e}"
         );
-        let e = config_err(&rec(
-            "family = \"both\"\ntoken = \"four\"\ntoken6 = \"six\"\nserver6 = \"http://v6.example\"\n",
-        ));
+        let e = config_err(
+            "freedns",
+            &rec(
+                "family = \"both\"\ntoken = \"four\"\ntoken6 = \"six\"\nserver6 = \"http://v6.example\"\n",
+            ),
+        );
         assert!(
             e.contains("key \"server6\": plain http:// is refused"),
             "{e}"
         );
-        let e = config_err("provider = \"freedns\"\ntoken = \"four\"\n");
+        let e = config_err("freedns", "token = \"four\"\n");
         assert!(e.contains("missing key \"hostname\""), "{e}");
     }
 }

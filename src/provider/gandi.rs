@@ -208,21 +208,10 @@ fn api_error(reply: &Reply) -> Error {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{body, config, config_err, exchange, ip, reply};
 
     const RRSET: &str = r#"{"rrset_name":"host","rrset_type":"A","rrset_ttl":10800,"rrset_values":["192.0.2.1"],"rrset_href":"…"}"#;
     const CREATED: &str = r#"{"message": "DNS Record Created"}"#;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
 
     fn gandi(name: &str, ttl: Option<u64>) -> Gandi {
         Gandi {
@@ -232,10 +221,6 @@ mod tests {
             token: Secret::new("pat-s3cret".into()),
             ttl,
         }
-    }
-
-    fn body(r: &Request) -> String {
-        String::from_utf8(r.body.clone().unwrap()).unwrap()
     }
 
     #[test]
@@ -346,52 +331,33 @@ mod tests {
         }
     }
 
-    fn exchange(
-        g: &Gandi,
-        ip: IpAddr,
-        answers: &[Reply],
-    ) -> (Result<Success, Error>, Vec<Request>) {
-        let mut sent = Vec::new();
-        let mut answers = answers.iter();
-        let mut send = |r: &Request| {
-            sent.push(r.clone());
-            Ok(answers.next().expect("an answer for every request").clone())
-        };
-        let out = g.update_family(&mut send, ip);
-        (out, sent)
-    }
-
     #[test]
     fn equal_rrset_is_no_change() {
-        let (out, sent) = exchange(&gandi("host", None), ip("192.0.2.1"), &[reply(200, RRSET)]);
+        let (out, sent) = exchange(&[reply(200, RRSET)], |send| {
+            gandi("host", None).update_family(send, ip("192.0.2.1"))
+        });
         assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
-        let (out, sent) = exchange(
-            &gandi("host", Some(10800)),
-            ip("192.0.2.1"),
-            &[reply(200, RRSET)],
-        );
+        let (out, sent) = exchange(&[reply(200, RRSET)], |send| {
+            gandi("host", Some(10800)).update_family(send, ip("192.0.2.1"))
+        });
         assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
     }
 
     #[test]
     fn differing_rrset_is_replaced_keeping_or_setting_the_ttl() {
         let created = reply(201, CREATED);
-        let (out, sent) = exchange(
-            &gandi("host", None),
-            ip("81.2.69.160"),
-            &[reply(200, RRSET), created.clone()],
-        );
+        let (out, sent) = exchange(&[reply(200, RRSET), created.clone()], |send| {
+            gandi("host", None).update_family(send, ip("81.2.69.160"))
+        });
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(
             body(&sent[1]),
             r#"{"rrset_values":["81.2.69.160"],"rrset_ttl":10800}"#
         );
         // Same address, other TTL wanted: replaced.
-        let (out, sent) = exchange(
-            &gandi("host", Some(300)),
-            ip("192.0.2.1"),
-            &[reply(200, RRSET), created.clone()],
-        );
+        let (out, sent) = exchange(&[reply(200, RRSET), created.clone()], |send| {
+            gandi("host", Some(300)).update_family(send, ip("192.0.2.1"))
+        });
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(
             body(&sent[1]),
@@ -399,21 +365,17 @@ mod tests {
         );
         // Two values where one is wanted: replaced.
         let two = r#"{"rrset_type":"A","rrset_ttl":600,"rrset_values":["192.0.2.1","192.0.2.2"]}"#;
-        let (_, sent) = exchange(
-            &gandi("host", None),
-            ip("192.0.2.1"),
-            &[reply(200, two), created.clone()],
-        );
+        let (_, sent) = exchange(&[reply(200, two), created.clone()], |send| {
+            gandi("host", None).update_family(send, ip("192.0.2.1"))
+        });
         assert_eq!(
             body(&sent[1]),
             r#"{"rrset_values":["192.0.2.1"],"rrset_ttl":600}"#
         );
         // Absent: created with Gandi's default TTL.
-        let (out, sent) = exchange(
-            &gandi("host", None),
-            ip("81.2.69.160"),
-            &[reply(404, ""), created],
-        );
+        let (out, sent) = exchange(&[reply(404, ""), created], |send| {
+            gandi("host", None).update_family(send, ip("81.2.69.160"))
+        });
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(sent[1].method, Method::Put);
         assert_eq!(
@@ -422,14 +384,10 @@ mod tests {
         );
     }
 
-    fn config(keys: &str) -> Result<crate::config::Config, Error> {
-        let text = format!("[[record]]\nprovider = \"gandi\"\n{keys}");
-        crate::config::parse_config(&text, std::path::Path::new("/etc/ddnsup/config.toml"))
-    }
-
     #[test]
     fn config_keys_are_checked() {
         let c = config(
+            "gandi",
             "zone = \"example.com\"\nname = \"@\"\ntoken = \"t\"\nfamily = \"both\"\nttl = 300\n",
         )
         .unwrap();
@@ -440,7 +398,11 @@ mod tests {
             planned[0].request.wire_url(),
             "https://api.gandi.net/v5/livedns/domains/example.com/records/@/AAAA"
         );
-        let c = config("zone = \"example.com\"\nname = \"home\"\ntoken = \"t\"\n").unwrap();
+        let c = config(
+            "gandi",
+            "zone = \"example.com\"\nname = \"home\"\ntoken = \"t\"\n",
+        )
+        .unwrap();
         assert_eq!(c.records[0].provider.fqdn(), "home.example.com");
         for (keys, text) in [
             (
@@ -476,11 +438,8 @@ mod tests {
                 "unknown key \"apikey\"",
             ),
         ] {
-            let e = config(keys)
-                .err()
-                .unwrap_or_else(|| panic!("accepted {keys}"));
-            assert_eq!(e.exit_code(), 2);
-            assert!(e.to_string().contains(text), "{e}");
+            let e = config_err("gandi", keys);
+            assert!(e.contains(text), "{e}");
         }
     }
 }

@@ -12,6 +12,8 @@ pub mod namecheap;
 pub mod names;
 pub mod porkbun;
 pub mod rfc2136;
+#[cfg(test)]
+mod testutil;
 
 use crate::config::Fields;
 use crate::detect::Family;

@@ -148,6 +148,7 @@ fn element<'a>(body: &'a str, name: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::testutil::{ip, reply};
 
     const SUCCESS_UTF16: &str = r#"<?xml version="1.0" encoding="utf-16"?><interface-response><Command>SETDNSHOST</Command><Language>eng</Language><IP>127.0.0.1</IP><ErrCount>0</ErrCount><errors /><ResponseCount>0</ResponseCount><responses /><Done>true</Done><debug><![CDATA[]]></debug></interface-response>"#;
     const SUCCESS_PRETTY: &str = "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<interface-response>\n  <Command>SETDNSHOST</Command>\n  <Language>eng</Language>\n  <IP>203.0.113.42</IP>\n  <ErrCount>0</ErrCount>\n  <errors />\n  <ResponseCount>0</ResponseCount>\n  <responses />\n  <Done>true</Done>\n  <debug><![CDATA[]]></debug>\n</interface-response>\n";
@@ -159,17 +160,6 @@ mod tests {
     const INVALID_IP: &str = r#"<?xml version="1.0" encoding="utf-16"?><interface-response><Command>SETDNSHOST</Command><Language>eng</Language><ErrCount>1</ErrCount><errors><Err1>Invalid IP</Err1></errors><ResponseCount>1</ResponseCount><responses><response><Description>Invalid IP</Description><ResponseNumber>304156</ResponseNumber><ResponseString>Validation error; invalid ; IP Address</ResponseString></response></responses><Done>true</Done><debug><![CDATA[]]></debug></interface-response>"#;
     const MULTI: &str = "<?xml version=\"1.0\"?><interface-response><ErrCount>2</ErrCount><errors><Err1>Domain name not found</Err1><Err2>Invalid key</Err2></errors><Done>true</Done></interface-response>";
     const UNKNOWN: &str = "<?xml version=\"1.0\"?><interface-response><ErrCount>1</ErrCount><errors><Err1>Some unexpected error occurred;</Err1></errors><Done>true</Done></interface-response>";
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
 
     #[test]
     fn both_success_dialects() {

@@ -267,24 +267,13 @@ fn classify_error(message: &str, reply: &Reply) -> Error {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{body, config, config_err, exchange, ip, reply};
 
     const RETRIEVED: &str = r#"{"status":"SUCCESS","records":[{"id":"…","name":"sub.example.com","type":"A","content":"192.0.2.1","ttl":"600","prio":"0","notes":""}]}"#;
     const BAD_KEY: &str = r#"{"status":"ERROR","message":"Invalid API key. (002)"}"#;
     const BAD_DOMAIN: &str = r#"{"status":"ERROR","message":"Invalid domain."}"#;
     const EDIT_ERROR: &str =
         r#"{"status":"ERROR","message":"Edit error: We were unable to edit the DNS record."}"#;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
 
     fn porkbun(host: &str) -> Porkbun {
         Porkbun {
@@ -294,10 +283,6 @@ mod tests {
             api_key: Secret::new("pk1_k\"ey".into()),
             secret_api_key: Secret::new("sk1_secret".into()),
         }
-    }
-
-    fn body(r: &Request) -> String {
-        String::from_utf8(r.body.clone().unwrap()).unwrap()
     }
 
     #[test]
@@ -450,30 +435,18 @@ mod tests {
         assert_eq!(e.retry_after_secs(), Some(90));
     }
 
-    /// Runs `update_family` against scripted answers; returns the outcome and the requests.
-    fn exchange(
-        p: &Porkbun,
-        ip: IpAddr,
-        answers: &[Reply],
-    ) -> (Result<Success, Error>, Vec<Request>) {
-        let mut sent = Vec::new();
-        let mut answers = answers.iter();
-        let mut send = |r: &Request| {
-            sent.push(r.clone());
-            Ok(answers.next().expect("an answer for every request").clone())
-        };
-        let out = p.update_family(&mut send, ip);
-        (out, sent)
-    }
-
     #[test]
     fn same_content_is_no_change_without_an_edit() {
         let p = porkbun("sub");
-        let (out, sent) = exchange(&p, ip("192.0.2.1"), &[reply(200, RETRIEVED)]);
+        let (out, sent) = exchange(&[reply(200, RETRIEVED)], |send| {
+            p.update_family(send, ip("192.0.2.1"))
+        });
         assert_eq!(out, Ok(Success::NoChange));
         assert_eq!(sent.len(), 1);
         let v6 = r#"{"status":"SUCCESS","records":[{"type":"AAAA","content":"2A01:4F8:10:20:0:0:0:5","ttl":"600"}]}"#;
-        let (out, sent) = exchange(&p, ip("2a01:4f8:10:20::5"), &[reply(200, v6)]);
+        let (out, sent) = exchange(&[reply(200, v6)], |send| {
+            p.update_family(send, ip("2a01:4f8:10:20::5"))
+        });
         assert_eq!(out, Ok(Success::NoChange));
         assert_eq!(sent.len(), 1);
     }
@@ -482,27 +455,27 @@ mod tests {
     fn other_content_is_edited() {
         let p = porkbun("sub");
         let ok = reply(200, r#"{"status":"SUCCESS"}"#);
-        let (out, sent) = exchange(&p, ip("81.2.69.160"), &[reply(200, RETRIEVED), ok]);
+        let (out, sent) = exchange(&[reply(200, RETRIEVED), ok], |send| {
+            p.update_family(send, ip("81.2.69.160"))
+        });
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(sent.len(), 2);
         assert!(sent[1].wire_url().contains("/editByNameType/"));
-        let (out, sent) = exchange(&p, ip("81.2.69.160"), &[reply(400, BAD_KEY)]);
+        let (out, sent) = exchange(&[reply(400, BAD_KEY)], |send| {
+            p.update_family(send, ip("81.2.69.160"))
+        });
         assert_eq!(out.unwrap_err().class(), Class::Fatal);
         assert_eq!(sent.len(), 1);
-    }
-
-    fn config(keys: &str) -> Result<crate::config::Config, Error> {
-        let text = format!("[[record]]\nprovider = \"porkbun\"\n{keys}");
-        crate::config::parse_config(&text, std::path::Path::new("/etc/ddnsup/config.toml"))
     }
 
     const KEYS: &str = "api_key = \"pk1_a\"\nsecret_api_key = \"sk1_b\"\n";
 
     #[test]
     fn config_keys_are_checked() {
-        let c = config(&format!(
-            "domain = \"Example.com.\"\nhost = \"@\"\nfamily = \"both\"\n{KEYS}"
-        ))
+        let c = config(
+            "porkbun",
+            &format!("domain = \"Example.com.\"\nhost = \"@\"\nfamily = \"both\"\n{KEYS}"),
+        )
         .unwrap();
         let r = &c.records[0];
         assert_eq!(r.label(), "example.com (porkbun)");
@@ -511,9 +484,13 @@ mod tests {
             planned[0].request.wire_url(),
             "https://api.porkbun.com/api/json/v3/dns/retrieveByNameType/example.com/A"
         );
-        let c = config(&format!("domain = \"example.com\"\nhost = \"\"\n{KEYS}")).unwrap();
+        let c = config(
+            "porkbun",
+            &format!("domain = \"example.com\"\nhost = \"\"\n{KEYS}"),
+        )
+        .unwrap();
         assert_eq!(c.records[0].provider.fqdn(), "example.com");
-        let c = config(&format!(
+        let c = config("porkbun", &format!(
             "domain = \"example.com\"\nhost = \"*.lab\"\nserver = \"https://127.0.0.1:8443\"\n{KEYS}"
         ))
         .unwrap();
@@ -564,12 +541,9 @@ mod tests {
                 "key \"server\"",
             ),
         ] {
-            let e = config(&keys)
-                .err()
-                .unwrap_or_else(|| panic!("accepted {keys}"));
-            assert_eq!(e.exit_code(), 2);
-            assert!(e.to_string().contains(text), "{e}");
-            assert!(!e.to_string().contains("sk1_b"), "{e}");
+            let e = config_err("porkbun", &keys);
+            assert!(e.contains(text), "{e}");
+            assert!(!e.contains("sk1_b"), "{e}");
         }
     }
 }
