@@ -122,18 +122,11 @@ pub fn unknown_zone(reply: &Reply, provider: &str, what: &str) -> Error {
 mod tests {
     use super::*;
     use crate::error::Class;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
+    use crate::provider::testutil::{ip, reply};
 
     #[test]
     fn holds_any_spelling_of_the_address() {
-        let v6: IpAddr = "2a01:4f8:10:20::5".parse().unwrap();
+        let v6 = ip("2a01:4f8:10:20::5");
         assert!(holds(" 2A01:4F8:10:20:0:0:0:5\n", v6));
         assert!(!holds("2a01:4f8:10:20::6", v6));
         assert!(!holds("", v6));
