@@ -47,21 +47,6 @@ pub fn holds(text: &str, ip: IpAddr) -> bool {
     text.trim().parse::<IpAddr>() == Ok(ip)
 }
 
-/// The one record that matched. None or several are fatal: there is nothing to change, or a
-/// change would collapse them all into one address. `none` and `many` (given the count) say so
-/// in the provider's words.
-pub fn exactly_one<T>(
-    mut matching: Vec<T>,
-    none: impl FnOnce() -> String,
-    many: impl FnOnce(usize) -> String,
-) -> Result<T, Error> {
-    match matching.len() {
-        0 => Err(Error::fatal(none())),
-        1 => Ok(matching.remove(0)),
-        n => Err(Error::fatal(many(n))),
-    }
-}
-
 /// The body as `T`; JSON that does not fit is transient: `<provider>: unexpected <what> (...)`.
 pub fn parse_body<T: DeJson>(reply: &Reply, provider: &str, what: &str) -> Result<T, Error> {
     parse_json::<T>(&reply.text())
@@ -121,7 +106,6 @@ pub fn unknown_zone(reply: &Reply, provider: &str, what: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Class;
     use crate::provider::testutil::{ip, reply};
 
     #[test]
@@ -130,20 +114,6 @@ mod tests {
         assert!(holds(" 2A01:4F8:10:20:0:0:0:5\n", v6));
         assert!(!holds("2a01:4f8:10:20::6", v6));
         assert!(!holds("", v6));
-    }
-
-    #[test]
-    fn exactly_one_record() {
-        let none = || "none".to_string();
-        let many = |n: usize| format!("{n} of them");
-        assert_eq!(exactly_one(vec![7], none, many), Ok(7));
-        let e = exactly_one(Vec::<u8>::new(), none, many).unwrap_err();
-        assert_eq!((e.class(), e.to_string()), (Class::Fatal, "none".into()));
-        let e = exactly_one(vec![1, 2], none, many).unwrap_err();
-        assert_eq!(
-            (e.class(), e.to_string()),
-            (Class::Fatal, "2 of them".into())
-        );
     }
 
     #[test]

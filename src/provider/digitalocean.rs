@@ -1,7 +1,5 @@
 //! DigitalOcean domain records (https://docs.digitalocean.com/reference/api/digitalocean/#tag/Domain-Records): find the one record, PATCH its data, remember its id.
-use super::api::{
-    SendFn, bearer, exactly_one, holds, parse_body, token_error, unknown_zone, update_each,
-};
+use super::api::{SendFn, bearer, holds, parse_body, token_error, unknown_zone, update_each};
 use super::names::{is_within, parse_record_name, required_name};
 use super::{Addrs, Cache, Planned, Provider, Success, short};
 use crate::config::{Fields, Secret};
@@ -224,24 +222,20 @@ pub fn parse_list(
             "DigitalOcean: unexpected record list (no domain_records)",
         ));
     };
-    let matching: Vec<RecordJson> = records
-        .into_iter()
+    let matching: Vec<&RecordJson> = records
+        .iter()
         .filter(|r| r.rr.eq_ignore_ascii_case(rr) && r.name.eq_ignore_ascii_case(relative))
         .collect();
-    let one = exactly_one(
-        matching,
-        || {
-            format!(
-                "DigitalOcean: no {rr} record for {fqdn} in {zone}; create it first (ddnsup only updates)"
-            )
-        },
-        |n| {
-            format!(
-                "DigitalOcean: {n} {rr} records for {fqdn}; ddnsup keeps exactly one up to date, remove the others"
-            )
-        },
-    )?;
-    Ok((one.id, one.data))
+    match matching.as_slice() {
+        [] => Err(Error::fatal(format!(
+            "DigitalOcean: no {rr} record for {fqdn} in {zone}; create it first (ddnsup only updates)"
+        ))),
+        [one] => Ok((one.id, one.data.clone())),
+        many => Err(Error::fatal(format!(
+            "DigitalOcean: {} {rr} records for {fqdn}; ddnsup keeps exactly one up to date, remove the others",
+            many.len()
+        ))),
+    }
 }
 
 /// Why a PATCH did not go through: the id is gone (look it up again), or a classified failure.

@@ -1,5 +1,5 @@
 //! Porkbun JSON API v3 (https://porkbun.com/api/json/v3/documentation): read the record by name and type, edit it only when its content differs.
-use super::api::{SendFn, exactly_one, holds, update_each};
+use super::api::{SendFn, holds, update_each};
 use super::names::{full_name, is_within, parse_record_name, required_name};
 use super::{Addrs, Cache, Planned, Provider, Success, classify_status, short, status_error};
 use crate::config::{Fields, Secret};
@@ -33,7 +33,7 @@ impl Porkbun {
             Some(h) => parse_record_name(&h).map_err(|m| f.error("host", &m))?,
             None => return Err(f.missing("host")),
         };
-        if !host.is_empty() && is_within(&host, &domain) {
+        if is_within(&host, &domain) {
             return Err(f.error(
                 "host",
                 &format!("give only the subdomain (e.g. \"home\", \"@\" or \"*\"), not \"{host}\""),
@@ -207,24 +207,20 @@ pub fn parse_retrieve(reply: &Reply, rr: &str, fqdn: &str) -> Result<Existing, E
         .into_iter()
         .filter(|r| r.rr.eq_ignore_ascii_case(rr))
         .collect();
-    let one = exactly_one(
-        records,
-        || {
-            format!(
-                "no existing {rr} record for {fqdn} at Porkbun; create it first (ddnsup only edits)"
-            )
-        },
-        |n| {
-            format!(
-                "{n} {rr} records for {fqdn} at Porkbun; ddnsup keeps exactly one up to date, remove the others"
-            )
-        },
-    )?;
-    Ok(Existing {
-        content: one.content,
-        ttl: one.ttl.0,
-        notes: one.notes.0,
-    })
+    match records.as_slice() {
+        [] => Err(Error::fatal(format!(
+            "no existing {rr} record for {fqdn} at Porkbun; create it first (ddnsup only edits)"
+        ))),
+        [one] => Ok(Existing {
+            content: one.content.clone(),
+            ttl: one.ttl.0.clone(),
+            notes: one.notes.0.clone(),
+        }),
+        many => Err(Error::fatal(format!(
+            "{} {rr} records for {fqdn} at Porkbun; ddnsup keeps exactly one up to date, remove the others",
+            many.len()
+        ))),
+    }
 }
 
 /// `SUCCESS` with HTTP 200 is the only success.
