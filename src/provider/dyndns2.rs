@@ -154,24 +154,14 @@ impl Provider for Dyndns2 {
     }
 
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        let groups: Vec<Addrs> = match self.v6 {
-            V6Style::Separate => addrs.list().into_iter().map(Addrs::one).collect(),
-            V6Style::None => addrs
-                .v4
-                .map(|v4| Addrs::one(IpAddr::V4(v4)))
-                .into_iter()
-                .collect(),
+        let one_each = |ip| self.build_request(Addrs::one(ip));
+        match self.v6 {
+            V6Style::Separate => Planned::each(addrs, one_each),
+            V6Style::None => Planned::each(addrs.v4_only(), one_each),
             V6Style::Comma | V6Style::MyIpv6 => {
-                Some(addrs).filter(|a| !a.is_empty()).into_iter().collect()
+                Planned::together(addrs, |addrs| self.build_request(addrs))
             }
-        };
-        groups
-            .into_iter()
-            .map(|sets| Planned {
-                request: self.build_request(sets),
-                sets,
-            })
-            .collect()
+        }
     }
 
     fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error> {

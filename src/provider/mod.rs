@@ -55,6 +55,11 @@ impl Addrs {
         self.v4.is_none() && self.v6.is_none()
     }
 
+    /// The IPv4 address alone, for services without IPv6 updates.
+    pub fn v4_only(self) -> Addrs {
+        Addrs { v6: None, ..self }
+    }
+
     /// The addresses, IPv4 first.
     pub fn list(&self) -> Vec<IpAddr> {
         self.v4

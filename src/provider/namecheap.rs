@@ -57,20 +57,15 @@ impl Provider for Namecheap {
 
     /// IPv4 only: Namecheap's Dynamic DNS has no AAAA updates.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        let Some(v4) = addrs.v4 else {
-            return Vec::new();
-        };
-        let ip = IpAddr::V4(v4);
-        vec![Planned {
-            request: build_request(
+        Planned::each(addrs.v4_only(), |ip| {
+            build_request(
                 &self.endpoint,
                 &self.host,
                 &self.domain,
                 self.password.expose(),
                 ip,
-            ),
-            sets: Addrs::one(ip),
-        }]
+            )
+        })
     }
 
     fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error> {
