@@ -273,6 +273,17 @@ fn resolve(dir: &Path, p: &str) -> PathBuf {
     }
 }
 
+/// The server URL with `path` added, unless it already has a path of its own.
+pub fn endpoint_url(server: &str, path: &str) -> String {
+    let server = server.trim_end_matches('/');
+    let has_path = server.split("://").nth(1).is_some_and(|r| r.contains('/'));
+    if has_path {
+        server.to_string()
+    } else {
+        format!("{server}{path}")
+    }
+}
+
 /// `https://host[:port][/path]`; plain http only where allowed. No credentials, query or fragment.
 pub fn check_url(url: &str, allow_http: bool) -> Result<(), String> {
     let rest = if let Some(r) = url.strip_prefix("https://") {
@@ -519,13 +530,7 @@ impl<'a> Fields<'a> {
 
     fn join_endpoint(&self, server: &str, path: &str, allow_http: bool) -> Result<String, Error> {
         check_url(server, allow_http).map_err(|m| self.error("server", &m))?;
-        let server = server.trim_end_matches('/');
-        let has_path = server.split("://").nth(1).is_some_and(|r| r.contains('/'));
-        Ok(if has_path {
-            server.to_string()
-        } else {
-            format!("{server}{path}")
-        })
+        Ok(endpoint_url(server, path))
     }
 
     /// Rejects keys nobody asked for; returns the fingerprint of what was read.

@@ -6,6 +6,8 @@ use harness::*;
 use support::{MockServer, Recorded, Reply};
 
 const TOKEN: &str = "dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab";
+/// What must never show, whole or in part.
+const SECRETS: &[&str] = &[TOKEN, "dop_v1_0123"];
 const V6: &str = "2a01:4f8:10:20::5";
 const UNAUTHORIZED: &str = r#"{"id": "Unauthorized", "message": "Unable to authenticate you"}"#;
 
@@ -47,10 +49,7 @@ fn expect_list(r: &Recorded, rr: &str) {
         r.target,
         format!("/v2/domains/example.com/records?name=home.example.com&type={rr}")
     );
-    assert_eq!(
-        r.header("authorization"),
-        Some(format!("Bearer {TOKEN}").as_str())
-    );
+    expect_bearer(r, TOKEN);
     assert!(r.body.is_empty());
 }
 
@@ -58,20 +57,9 @@ fn expect_list(r: &Recorded, rr: &str) {
 fn expect_patch(r: &Recorded, id: u64, rr: &str, ip: &str) {
     assert_eq!(r.method, "PATCH");
     assert_eq!(r.target, format!("/v2/domains/example.com/records/{id}"));
-    assert_eq!(
-        r.header("authorization"),
-        Some(format!("Bearer {TOKEN}").as_str())
-    );
+    expect_bearer(r, TOKEN);
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.body_text(), format!(r#"{{"type":"{rr}","data":"{ip}"}}"#));
-}
-
-#[track_caller]
-fn no_secret(text: &str) {
-    assert!(
-        !text.contains(TOKEN) && !text.contains("dop_v1_0123"),
-        "{text}"
-    );
 }
 
 #[test]
@@ -97,11 +85,10 @@ fn looks_up_once_then_a_new_address_costs_one_patch() {
         "{}",
         out.stderr
     );
-    no_secret(&out.stdout);
-    no_secret(&out.stderr);
+    no_secret(&[&out], &[], SECRETS);
     let state = env.state_text().unwrap();
     assert!(state.contains("\"cache\":\"123\""), "{state}");
-    no_secret(&state);
+    no_secret(&[], &[&state], SECRETS);
 
     // The address changed: the remembered id makes it one PATCH.
     let out = env.run(&[]);
@@ -120,7 +107,7 @@ fn looks_up_once_then_a_new_address_costs_one_patch() {
     expect_code(&env.run(&[]), 0);
     assert_eq!(provider.count(), 3);
     let out = env.run(&["status"]);
-    no_secret(&out.stdout);
+    no_secret(&[&out], &[], SECRETS);
 }
 
 #[test]
@@ -180,12 +167,8 @@ fn both_families_keep_their_own_ids() {
         Reply::json(200, &listed(&[(456, "AAAA", "2a01:4f8:10:20::4")])),
         Reply::json(200, &patched(456, "AAAA", V6)),
     ]);
-    let text = format!(
-        "sources6 = [{:?}]\n\n{}family = \"both\"\n",
-        v6.url(),
-        record(&provider, "")
-    );
-    env.write_config(3, &[v4.url()], &text);
+    let record = record(&provider, "family = \"both\"\n");
+    env.write_config_dual(3, &[v4.url()], &[v6.url()], &record);
     let out = env.run(&[]);
     expect_code(&out, 0);
     let sent = provider.requests();
@@ -240,14 +223,13 @@ fn a_refused_token_exits_3_and_is_not_retried() {
         "{}",
         out.stderr
     );
-    no_secret(&out.stderr);
+    no_secret(&[&out], &[], SECRETS);
     let out = env.run(&[]);
     expect_code(&out, 3);
     assert_eq!(provider.count(), 1);
     let out = env.run(&["status"]);
     assert!(out.stdout.contains("stopped until"), "{}", out.stdout);
-    no_secret(&out.stdout);
-    no_secret(&env.state_text().unwrap());
+    no_secret(&[&out], &[&env.state_text().unwrap()], SECRETS);
 }
 
 #[test]
@@ -302,9 +284,7 @@ fn dry_run_prints_the_lookup_without_the_token() {
     let source = env.ip_source(&[IP1]);
     let provider = env.server(vec![Reply::json(200, &listed(&[]))]);
     env.write_config(3, &[source.url()], &record(&provider, ""));
-    let out = env.run(&["--dry-run", "-vv"]);
-    expect_code(&out, 0);
-    assert_eq!(provider.count(), 0);
+    let out = env.dry_run(&[&provider]);
     assert!(
         out.stdout.contains(&format!(
             "GET {}/v2/domains/example.com/records?name=home.example.com&type=A\n  Authorization: Bearer ***",
@@ -313,6 +293,5 @@ fn dry_run_prints_the_lookup_without_the_token() {
         "{}",
         out.stdout
     );
-    no_secret(&out.stdout);
-    no_secret(&out.stderr);
+    no_secret(&[&out], &[], SECRETS);
 }

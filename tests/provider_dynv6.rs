@@ -15,16 +15,7 @@ fn setup(env: &Env, v4: &MockServer, v6: &MockServer, provider: &MockServer, ext
         "[[record]]\nprovider = \"dynv6\"\nserver = {:?}\nzone = \"{ZONE}\"\ntoken = \"{TOKEN}\"\n{extra}",
         provider.url()
     );
-    let text = format!(
-        "timeout = 3\nca_file = {:?}\nstate_file = {:?}\n\n[ip]\nsources = [{:?}]\nsources6 = [{:?}]\n\n{record}",
-        env.ca_file,
-        env.state,
-        v4.url(),
-        v6.url()
-    );
-    std::fs::write(&env.config, text).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&env.config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    env.write_config_dual(3, &[v4.url()], &[v6.url()], &record);
 }
 
 /// GET /api/update with zone, token and exactly the given address pairs.
@@ -155,9 +146,7 @@ fn the_token_never_shows() {
     let provider = env.server(vec![Reply::status(401, "invalid authentication token")]);
     setup(&env, &v4, &v6, &provider, "family = \"both\"\n");
 
-    let dry = env.run(&["--dry-run", "-vv"]);
-    expect_code(&dry, 0);
-    assert_eq!(provider.count(), 0, "dry run sends nothing");
+    let dry = env.dry_run(&[&provider]);
     assert!(
         dry.stdout.contains(&format!(
             "GET https://127.0.0.1:{}/api/update?zone=myhome.dynv6.net&token=***&ipv4=81.2.69.160&ipv6=2a01%3A4f8%3A10%3A20%3A%3A5",
@@ -171,17 +160,7 @@ fn the_token_never_shows() {
     let status = env.run(&["status"]);
     expect_code(&status, 0);
     let state = env.state_text().unwrap();
-    for text in [
-        &dry.stdout,
-        &dry.stderr,
-        &run.stdout,
-        &run.stderr,
-        &status.stdout,
-        &status.stderr,
-        &state,
-    ] {
-        assert!(!text.contains(TOKEN), "token shown: {text}");
-    }
+    no_secret(&[&dry, &run, &status], &[&state], &[TOKEN]);
 }
 
 #[test]

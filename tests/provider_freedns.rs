@@ -40,16 +40,7 @@ fn setup(
     } else {
         record
     };
-    let text = format!(
-        "timeout = 3\nca_file = {:?}\nstate_file = {:?}\n\n[ip]\nsources = [{:?}]\nsources6 = [{:?}]\n\n{record}",
-        env.ca_file,
-        env.state,
-        sources.0.url(),
-        sources.1.url()
-    );
-    std::fs::write(&env.config, text).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&env.config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    env.write_config_dual(3, &[sources.0.url()], &[sources.1.url()], &record);
 }
 
 #[track_caller]
@@ -227,9 +218,7 @@ fn the_tokens_never_show() {
     let sync6 = env.server(vec![Reply::status(500, "")]);
     setup(&env, (&v4, &v6), (&sync, &sync6), BOTH);
 
-    let dry = env.run(&["--dry-run", "-vv"]);
-    expect_code(&dry, 0);
-    assert_eq!(sync.count() + sync6.count(), 0, "dry run sends nothing");
+    let dry = env.dry_run(&[&sync, &sync6]);
     assert!(
         dry.stdout.contains(&format!(
             "GET https://127.0.0.1:{}/u/***/?address=81.2.69.160",
@@ -252,20 +241,7 @@ fn the_tokens_never_show() {
     let status = env.run(&["status"]);
     expect_code(&status, 0);
     let state = env.state_text().unwrap();
-    for text in [
-        &dry.stdout,
-        &dry.stderr,
-        &run.stdout,
-        &run.stderr,
-        &status.stdout,
-        &status.stderr,
-        &state,
-    ] {
-        assert!(
-            !text.contains(TOKEN) && !text.contains(TOKEN6),
-            "token shown: {text}"
-        );
-    }
+    no_secret(&[&dry, &run, &status], &[&state], &[TOKEN, TOKEN6]);
 }
 
 #[test]

@@ -6,6 +6,8 @@ use harness::*;
 use support::{MockServer, Recorded, Reply};
 
 const TOKEN: &str = "pat_0123456789abcdef0123456789abcdef";
+/// What must never show, whole or in part.
+const SECRETS: &[&str] = &[TOKEN, "pat_0123"];
 const V6: &str = "2a01:4f8:10:20::5";
 const CREATED: &str = r#"{"message": "DNS Record Created"}"#;
 const UNAUTHORIZED: &str = r#"{"code": 401, "message": "The server could not verify that you authorized to access the document you requested.", "object": "HTTPUnauthorized", "cause": "Unauthorized"}"#;
@@ -28,24 +30,13 @@ fn record(server: &MockServer, name: &str, extra: &str) -> String {
 fn expect_request(r: &Recorded, method: &str, path: &str, body: &str) {
     assert_eq!(r.method, method);
     assert_eq!(r.target, path);
-    assert_eq!(
-        r.header("authorization"),
-        Some(format!("Bearer {TOKEN}").as_str())
-    );
+    expect_bearer(r, TOKEN);
     assert_eq!(r.body_text(), body);
     if body.is_empty() {
         assert_eq!(r.header("content-type"), None);
     } else {
         assert_eq!(r.header("content-type"), Some("application/json"));
     }
-}
-
-#[track_caller]
-fn no_secret(text: &str) {
-    assert!(
-        !text.contains(TOKEN) && !text.contains("pat_0123"),
-        "{text}"
-    );
 }
 
 #[test]
@@ -80,20 +71,19 @@ fn replaces_a_changed_rrset_keeping_its_ttl_then_stays_quiet() {
         "/v5/livedns/domains/example.com/records/home/A",
         r#"{"rrset_values":["81.2.69.160"],"rrset_ttl":1800}"#,
     );
-    no_secret(&out.stdout);
-    no_secret(&out.stderr);
+    no_secret(&[&out], &[], SECRETS);
     assert!(
         out.stderr.contains("Authorization: Bearer ***"),
         "{}",
         out.stderr
     );
-    no_secret(&env.state_text().unwrap());
+    no_secret(&[], &[&env.state_text().unwrap()], SECRETS);
 
     let out = env.run(&[]);
     expect_code(&out, 0);
     assert_eq!(provider.count(), 2, "same address: nothing sent");
     let out = env.run(&["status"]);
-    no_secret(&out.stdout);
+    no_secret(&[&out], &[], SECRETS);
     assert!(out.stdout.contains("81.2.69.160"), "{}", out.stdout);
 }
 
@@ -150,12 +140,8 @@ fn an_absent_rrset_is_created_for_both_families_at_the_apex() {
         Reply::json(404, not_found),
         Reply::json(201, CREATED),
     ]);
-    let text = format!(
-        "sources6 = [{:?}]\n\n{}family = \"both\"\n",
-        v6.url(),
-        record(&provider, "@", "")
-    );
-    env.write_config(3, &[v4.url()], &text);
+    let record = record(&provider, "@", "family = \"both\"\n");
+    env.write_config_dual(3, &[v4.url()], &[v6.url()], &record);
 
     let out = env.run(&[]);
     expect_code(&out, 0);
@@ -218,13 +204,13 @@ fn a_refused_token_exits_3_surfaces_the_message_and_is_not_retried() {
         "{}",
         out.stderr
     );
-    no_secret(&out.stderr);
+    no_secret(&[&out], &[], SECRETS);
     let out = env.run(&[]);
     expect_code(&out, 3);
     assert_eq!(provider.count(), 1, "a rejected record sends nothing");
     let out = env.run(&["status"]);
     assert!(out.stdout.contains("stopped until"), "{}", out.stdout);
-    no_secret(&out.stdout);
+    no_secret(&[&out], &[], SECRETS);
 }
 
 #[test]
@@ -256,9 +242,7 @@ fn dry_run_prints_the_read_without_the_token() {
     let source = env.ip_source(&[IP1]);
     let provider = env.server(vec![Reply::json(201, CREATED)]);
     env.write_config(3, &[source.url()], &record(&provider, "home", ""));
-    let out = env.run(&["--dry-run", "-vv"]);
-    expect_code(&out, 0);
-    assert_eq!(provider.count(), 0);
+    let out = env.dry_run(&[&provider]);
     assert!(
         out.stdout.contains(&format!(
             "GET {}/v5/livedns/domains/example.com/records/home/A\n  Authorization: Bearer ***",
@@ -267,7 +251,6 @@ fn dry_run_prints_the_read_without_the_token() {
         "{}",
         out.stdout
     );
-    no_secret(&out.stdout);
-    no_secret(&out.stderr);
+    no_secret(&[&out], &[], SECRETS);
     assert!(env.state_text().is_none());
 }

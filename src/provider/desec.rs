@@ -1,6 +1,6 @@
 //! deSEC dynDNS (https://desec.readthedocs.io/en/latest/dyndns/update-api.html): one GET sets A and AAAA; `preserve` keeps the family not sent.
-use super::names::{is_within, parse_dns_name};
-use super::{Addrs, Planned, Provider, Success, classify_status, short};
+use super::names::{is_within, parse_dns_name, required_name};
+use super::{Addrs, Planned, Provider, Success, classify_status, first_line, said};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::http::{Reply, Request};
@@ -24,12 +24,11 @@ pub struct Desec {
 impl Desec {
     pub fn from_config(f: &mut Fields) -> Result<Desec, Error> {
         let endpoint = f.endpoint(DEFAULT_SERVER, "/")?;
-        let domain = parse_dns_name(&f.required_str("domain")?).map_err(|m| {
-            f.error(
-                "domain",
-                &format!("{m}; the deSEC domain, e.g. \"myhome.dedyn.io\""),
-            )
-        })?;
+        let domain = required_name(
+            f,
+            "domain",
+            Some("the deSEC domain, e.g. \"myhome.dedyn.io\""),
+        )?;
         let hostname = match f.str("hostname")? {
             None => domain.clone(),
             Some(text) => {
@@ -64,19 +63,15 @@ impl Provider for Desec {
 
     /// Both families in one request.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        if addrs.is_empty() {
-            return Vec::new();
-        }
-        vec![Planned {
-            request: build_request(
+        Planned::together(addrs, |addrs| {
+            build_request(
                 &self.endpoint,
                 &self.domain,
                 &self.hostname,
                 self.token.expose(),
                 addrs,
-            ),
-            sets: addrs,
-        }]
+            )
+        })
     }
 
     fn parse_reply(&self, reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
@@ -115,33 +110,27 @@ struct Detail {
 }
 
 /// What deSEC said, for a log line: the `detail` of a JSON error, else the text.
-fn said(reply: &Reply) -> String {
+fn desec_said(reply: &Reply) -> String {
     let text = reply.text();
     let text = text.trim();
     if text.starts_with('{')
         && let Ok(d) = crate::json::parse_json::<Detail>(text)
         && !d.detail.trim().is_empty()
     {
-        return format!(": {:?}", short(&d.detail));
+        return said(&d.detail);
     }
-    if text.is_empty() {
-        String::new()
-    } else {
-        format!(": {:?}", short(text))
-    }
+    said(text)
 }
 
 /// deSEC answers `good` to every update that went through, changed or not (never `nochg`);
 /// errors are told by the HTTP status (PROTOCOLS.md §5.1).
 pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
     let status = reply.status;
-    let said = said(reply);
+    let said = desec_said(reply);
     match status {
         200 => {
             let text = reply.text();
-            let first = text.lines().map(str::trim).find(|l| !l.is_empty());
-            let word = first.and_then(|l| l.split_whitespace().next());
-            match word {
+            match first_line(&text).split_whitespace().next() {
                 Some(w) if w.eq_ignore_ascii_case("good") => Ok(Success::Updated),
                 Some(_) => Err(Error::transient(format!("unexpected reply{said}"))),
                 None => Err(Error::transient("empty reply")),
@@ -177,15 +166,8 @@ pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{config, config_err, reply};
     use std::net::IpAddr;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
 
     fn query(addrs: Addrs) -> String {
         let r = build_request(
@@ -342,27 +324,13 @@ mod tests {
         assert_eq!(p.fqdn(), "myhome.dedyn.io");
     }
 
-    fn config(record: &str) -> Result<crate::config::Config, Error> {
-        crate::config::parse_config(
-            &format!("[[record]]\n{record}"),
-            std::path::Path::new("/etc/ddnsup/config.toml"),
-        )
-    }
-
-    #[track_caller]
-    fn config_err(record: &str) -> String {
-        match config(record) {
-            Ok(_) => panic!("accepted:\n{record}"),
-            Err(e) => {
-                assert_eq!(e.exit_code(), 2, "{e}");
-                e.to_string()
-            }
-        }
-    }
-
     #[test]
     fn config_keys() {
-        let c = config("provider = \"desec\"\ndomain = \"MyHome.dedyn.io\"\ntoken = \"t\"\nfamily = \"both\"\n").unwrap();
+        let c = config(
+            "desec",
+            "domain = \"MyHome.dedyn.io\"\ntoken = \"t\"\nfamily = \"both\"\n",
+        )
+        .unwrap();
         let r = &c.records[0];
         assert_eq!(r.label(), "myhome.dedyn.io (desec)");
         let ip: IpAddr = "81.2.69.160".parse().unwrap();
@@ -371,35 +339,41 @@ mod tests {
             req.wire_url(),
             "https://update.dedyn.io/?hostname=myhome.dedyn.io&myipv4=81.2.69.160&myipv6=preserve"
         );
-        let c = config("provider = \"desec\"\ndomain = \"myhome.dedyn.io\"\nhostname = \"www.myhome.dedyn.io\"\ntoken = \"t\"\n").unwrap();
+        let c = config(
+            "desec",
+            "domain = \"myhome.dedyn.io\"\nhostname = \"www.myhome.dedyn.io\"\ntoken = \"t\"\n",
+        )
+        .unwrap();
         assert_eq!(c.records[0].provider.fqdn(), "www.myhome.dedyn.io");
 
-        let e = config_err("provider = \"desec\"\ntoken = \"t\"\n");
+        let e = config_err("desec", "token = \"t\"\n");
         assert!(
             e.contains("record 1 (desec): missing key \"domain\""),
             "{e}"
         );
-        let e = config_err("provider = \"desec\"\ndomain = \"myhome.dedyn.io\"\n");
+        let e = config_err("desec", "domain = \"myhome.dedyn.io\"\n");
         assert!(
             e.contains("record 1 (desec): missing key \"token\" (or \"token_file\")"),
             "{e}"
         );
         let e = config_err(
-            "provider = \"desec\"\ndomain = \"myhome.dedyn.io\"\nhostname = \"other.dedyn.io\"\ntoken = \"t\"\n",
+            "desec",
+            "domain = \"myhome.dedyn.io\"\nhostname = \"other.dedyn.io\"\ntoken = \"t\"\n",
         );
         assert!(
             e.contains("key \"hostname\": \"other.dedyn.io\" is not within the domain"),
             "{e}"
         );
-        let e = config_err("provider = \"desec\"\ndomain = \"myhome\"\ntoken = \"t\"\n");
+        let e = config_err("desec", "domain = \"myhome\"\ntoken = \"t\"\n");
         assert!(e.contains("key \"domain\""), "{e}");
-        let e = config_err("provider = \"desec\"\ndomain = \"a:b.dedyn.io\"\ntoken = \"t\"\n");
+        let e = config_err("desec", "domain = \"a:b.dedyn.io\"\ntoken = \"t\"\n");
         assert!(e.contains("key \"domain\""), "{e}");
         let e = config_err(
-            "provider = \"desec\"\ndomain = \"myhome.dedyn.io\"\ntoken = \"t\"\nzone = \"x\"\n",
+            "desec",
+            "domain = \"myhome.dedyn.io\"\ntoken = \"t\"\nzone = \"x\"\n",
         );
         assert!(e.contains("unknown key \"zone\""), "{e}");
-        let e = config_err("provider = \"desec\"\ndomain = \"myhome.dedyn.io\"\ntoken = 5\n");
+        let e = config_err("desec", "domain = \"myhome.dedyn.io\"\ntoken = 5\n");
         assert!(e.contains("key \"token\": must be a string"), "{e}");
     }
 }

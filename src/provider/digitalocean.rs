@@ -1,10 +1,11 @@
 //! DigitalOcean domain records (https://docs.digitalocean.com/reference/api/digitalocean/#tag/Domain-Records): find the one record, PATCH its data, remember its id.
-use super::{Addrs, Cache, Planned, Provider, Success, check_dns_name, send_logged, short};
+use super::api::{SendFn, bearer, holds, parse_body, token_error, unknown_zone, update_each};
+use super::names::{is_within, parse_record_name, required_name};
+use super::{Addrs, Cache, Planned, Provider, Success, short};
 use crate::config::{Fields, Secret};
 use crate::detect::Family;
 use crate::error::Error;
 use crate::http::{Client, Method, Reply, Request};
-use crate::json::parse_json;
 use nanoserde::{DeJson, DeJsonErr, DeJsonState, SerJson};
 use std::net::IpAddr;
 use std::str::Chars;
@@ -24,17 +25,9 @@ pub struct DigitalOcean {
 impl DigitalOcean {
     pub fn from_config(f: &mut Fields) -> Result<DigitalOcean, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
-        let zone = f
-            .required_str("zone")?
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
-        check_dns_name(&zone).map_err(|m| f.error("zone", &m))?;
-        let name = f
-            .required_str("name")?
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
-        check_dns_name(&name).map_err(|m| f.error("name", &m))?;
-        if name != zone && !name.ends_with(&format!(".{zone}")) {
+        let zone = required_name(f, "zone", None)?;
+        let name = parse_record_name(&f.required_str("name")?).map_err(|m| f.error("name", &m))?;
+        if !is_within(&name, &zone) {
             return Err(f.error(
                 "name",
                 &format!("give the full name inside the zone, e.g. \"home.{zone}\" or \"{zone}\""),
@@ -62,16 +55,11 @@ impl DigitalOcean {
         format!("{}/domains/{}/records", self.base, self.zone)
     }
 
-    fn bearer(&self, req: Request) -> Request {
-        req.secret_header("Authorization", format!("Bearer {}", self.token.expose()))
-    }
-
     pub fn build_list(&self, rr: &str) -> Request {
-        self.bearer(
-            Request::get(self.records_url())
-                .param("name", &self.name)
-                .param("type", rr),
-        )
+        let req = Request::get(self.records_url())
+            .param("name", &self.name)
+            .param("type", rr);
+        bearer(req, &self.token)
     }
 
     pub fn build_patch(&self, id: u64, rr: &str, ip: IpAddr) -> Request {
@@ -79,19 +67,18 @@ impl DigitalOcean {
             rr: rr.to_string(),
             data: ip.to_string(),
         };
-        self.bearer(Request::json(
-            Method::Patch,
-            format!("{}/{id}", self.records_url()),
-            body.serialize_json(),
-            false,
-        ))
+        let url = format!("{}/{id}", self.records_url());
+        bearer(
+            Request::json(Method::Patch, url, body.serialize_json(), false),
+            &self.token,
+        )
     }
 
     /// With a remembered id, one PATCH; without one (or when it is gone), the lookup first,
     /// and no PATCH when the record already holds the address.
     pub fn update_family(
         &self,
-        send: &mut dyn FnMut(&Request) -> Result<Reply, Error>,
+        send: &mut SendFn,
         ip: IpAddr,
         cache: &mut String,
     ) -> Result<Success, Error> {
@@ -110,7 +97,7 @@ impl DigitalOcean {
         let reply = send(&self.build_list(rr))?;
         let (id, data) = parse_list(&reply, rr, self.relative_name(), &self.name, &self.zone)?;
         *cache = id.to_string();
-        if data.trim().parse::<IpAddr>() == Ok(ip) {
+        if holds(&data, ip) {
             return Ok(Success::NoChange);
         }
         let reply = send(&self.build_patch(id, rr, ip))?;
@@ -137,14 +124,7 @@ impl Provider for DigitalOcean {
 
     /// Each family starts with the lookup (skipped on later runs that remember the id).
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| Planned {
-                request: self.build_list(Family::of(ip).rr()),
-                sets: Addrs::one(ip),
-            })
-            .collect()
+        Planned::each(addrs, |ip| self.build_list(Family::of(ip).rr()))
     }
 
     /// The answer to the PATCH; `update` drives the whole exchange.
@@ -164,18 +144,13 @@ impl Provider for DigitalOcean {
         addrs: Addrs,
         cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        let mut send = |req: &Request| send_logged(client, req);
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| {
-                let family = Family::of(ip);
-                let mut id = cache.get(family).to_string();
-                let result = self.update_family(&mut send, ip, &mut id);
-                cache.set(family, id);
-                (family, result)
-            })
-            .collect()
+        update_each(client, addrs, |send, ip| {
+            let family = Family::of(ip);
+            let mut id = cache.get(family).to_string();
+            let result = self.update_family(send, ip, &mut id);
+            cache.set(family, id);
+            result
+        })
     }
 }
 
@@ -220,15 +195,6 @@ struct PatchedJson {
     domain_record: RecordJson,
 }
 
-/// DigitalOcean's error bodies: `{"id":"Unauthorized","message":"Unable to authenticate you"}`.
-#[derive(DeJson, Default)]
-struct ErrorJson {
-    #[nserde(default)]
-    id: String,
-    #[nserde(default)]
-    message: String,
-}
-
 /// The id and data of the one record named `relative` (as the API lists names) of type `rr`;
 /// none or several are fatal. Names are compared here too, so a server that ignored the
 /// filter can never get another record changed.
@@ -242,15 +208,15 @@ pub fn parse_list(
     match reply.status {
         200 => {}
         404 => {
-            return Err(Error::fatal(format!(
-                "DigitalOcean: no domain {zone} for this token (HTTP 404{}); check `zone`",
-                detail(reply)
-            )));
+            return Err(unknown_zone(
+                reply,
+                "DigitalOcean",
+                &format!("domain {zone}"),
+            ));
         }
         _ => return Err(api_error(reply)),
     }
-    let list = parse_json::<ListJson>(&reply.text())
-        .map_err(|e| Error::transient(format!("DigitalOcean: unexpected record list ({e})")))?;
+    let list: ListJson = parse_body(reply, "DigitalOcean", "record list")?;
     let Some(records) = list.domain_records.0 else {
         return Err(Error::transient(
             "DigitalOcean: unexpected record list (no domain_records)",
@@ -286,13 +252,10 @@ pub fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Patched> {
         404 => return Err(Patched::Gone),
         _ => return Err(Patched::Failed(api_error(reply))),
     }
-    let patched = parse_json::<PatchedJson>(&reply.text()).map_err(|e| {
-        Patched::Failed(Error::transient(format!(
-            "DigitalOcean: unexpected reply to the update ({e})"
-        )))
-    })?;
+    let patched: PatchedJson =
+        parse_body(reply, "DigitalOcean", "reply to the update").map_err(Patched::Failed)?;
     let data = patched.domain_record.data;
-    if data.trim().parse::<IpAddr>() == Ok(ip) {
+    if holds(&data, ip) {
         Ok(Success::Updated)
     } else {
         Err(Patched::Failed(Error::transient(format!(
@@ -302,58 +265,21 @@ pub fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Patched> {
     }
 }
 
-/// `: <message>` from a JSON error body, else the start of the text; empty when there is none.
-fn detail(reply: &Reply) -> String {
-    let text = reply.text();
-    let shown = match parse_json::<ErrorJson>(&text) {
-        Ok(e) if !e.message.trim().is_empty() => short(&e.message),
-        Ok(e) if !e.id.trim().is_empty() => short(&e.id),
-        _ => short(&text),
-    };
-    if shown.is_empty() {
-        shown
-    } else {
-        format!(": {shown}")
-    }
-}
-
 /// A refused token is fatal; rate limits and server errors are transient (Retry-After kept).
 fn api_error(reply: &Reply) -> Error {
-    let status = reply.status;
-    let detail = detail(reply);
-    match status {
-        401 | 403 => Error::fatal(format!(
-            "DigitalOcean refused the token (HTTP {status}{detail}); check `token` and its domain write scope"
-        )),
-        429 | 500..=599 => match reply.retry_after_secs() {
-            Some(s) => Error::transient_after(format!("DigitalOcean: HTTP {status}{detail}"), s),
-            None => Error::transient(format!("DigitalOcean: HTTP {status}{detail}")),
-        },
-        _ => Error::transient(format!("DigitalOcean: unexpected HTTP {status}{detail}")),
-    }
+    token_error(reply, "DigitalOcean", "its domain write scope")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{body, config, config_err, exchange, ip, reply};
 
     const LIST: &str = r#"{"domain_records":[{"id":123,"type":"A","name":"sub","data":"192.0.2.1","ttl":1800}],"links":{},"meta":{"total":1}}"#;
     const UNAUTHORIZED: &str = r#"{"id": "Unauthorized", "message": "Unable to authenticate you"}"#;
     const UNAUTHORIZED_OLD: &str =
         r#"{"id":"unauthorized","message":"Unable to authenticate you."}"#;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
 
     fn patched(ip: &str) -> String {
         format!(
@@ -368,10 +294,6 @@ mod tests {
             name: name.into(),
             token: Secret::new("dop_v1_s3cret".into()),
         }
-    }
-
-    fn body(r: &Request) -> String {
-        String::from_utf8(r.body.clone().unwrap()).unwrap()
     }
 
     #[test]
@@ -508,36 +430,20 @@ mod tests {
         }
     }
 
-    fn exchange(
-        d: &DigitalOcean,
-        ip: IpAddr,
-        cache: &mut String,
-        answers: &[Reply],
-    ) -> (Result<Success, Error>, Vec<Request>) {
-        let mut sent = Vec::new();
-        let mut answers = answers.iter();
-        let mut send = |r: &Request| {
-            sent.push(r.clone());
-            Ok(answers.next().expect("an answer for every request").clone())
-        };
-        let out = d.update_family(&mut send, ip, cache);
-        (out, sent)
-    }
-
     #[test]
     fn lookup_then_patch_then_cached_patch() {
         let d = ocean("sub.example.com");
         let mut cache = String::new();
-        let (out, sent) = exchange(&d, ip("192.0.2.1"), &mut cache, &[reply(200, LIST)]);
+        let (out, sent) = exchange(&[reply(200, LIST)], |send| {
+            d.update_family(send, ip("192.0.2.1"), &mut cache)
+        });
         assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
         assert_eq!(cache, "123");
 
         let mut cache = String::new();
         let (out, sent) = exchange(
-            &d,
-            ip("81.2.69.160"),
-            &mut cache,
             &[reply(200, LIST), reply(200, &patched("81.2.69.160"))],
+            |send| d.update_family(send, ip("81.2.69.160"), &mut cache),
         );
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(
@@ -546,12 +452,9 @@ mod tests {
         );
         assert_eq!(cache, "123");
 
-        let (out, sent) = exchange(
-            &d,
-            ip("81.2.69.161"),
-            &mut cache,
-            &[reply(200, &patched("81.2.69.161"))],
-        );
+        let (out, sent) = exchange(&[reply(200, &patched("81.2.69.161"))], |send| {
+            d.update_family(send, ip("81.2.69.161"), &mut cache)
+        });
         assert_eq!((out, sent.len()), (Ok(Success::Updated), 1));
         assert_eq!(sent[0].method, Method::Patch);
     }
@@ -562,14 +465,12 @@ mod tests {
         let mut cache = "999".to_string();
         let moved = r#"{"domain_records":[{"id":124,"type":"A","name":"sub","data":"192.0.2.1","ttl":1800}],"links":{},"meta":{"total":1}}"#;
         let (out, sent) = exchange(
-            &d,
-            ip("81.2.69.160"),
-            &mut cache,
             &[
                 reply(404, r#"{"id":"not_found","message":"x"}"#),
                 reply(200, moved),
                 reply(200, &patched("81.2.69.160")),
             ],
+            |send| d.update_family(send, ip("81.2.69.160"), &mut cache),
         );
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(sent.len(), 3);
@@ -579,30 +480,24 @@ mod tests {
 
         // A refused token with a cached id stays fatal and keeps the id.
         let mut cache = "124".to_string();
-        let (out, sent) = exchange(
-            &d,
-            ip("81.2.69.161"),
-            &mut cache,
-            &[reply(401, UNAUTHORIZED)],
-        );
+        let (out, sent) = exchange(&[reply(401, UNAUTHORIZED)], |send| {
+            d.update_family(send, ip("81.2.69.161"), &mut cache)
+        });
         assert_eq!(out.unwrap_err().class(), Class::Fatal);
         assert_eq!((sent.len(), cache.as_str()), (1, "124"));
 
         // Garbage in the cache is ignored.
         let mut cache = "not-an-id".to_string();
-        let (_, sent) = exchange(&d, ip("192.0.2.1"), &mut cache, &[reply(200, LIST)]);
+        let (_, sent) = exchange(&[reply(200, LIST)], |send| {
+            d.update_family(send, ip("192.0.2.1"), &mut cache)
+        });
         assert_eq!(sent[0].method, Method::Get);
         assert_eq!(cache, "123");
     }
 
-    fn config(keys: &str) -> Result<crate::config::Config, Error> {
-        let text = format!("[[record]]\nprovider = \"digitalocean\"\n{keys}");
-        crate::config::parse_config(&text, std::path::Path::new("/etc/ddnsup/config.toml"))
-    }
-
     #[test]
     fn config_keys_are_checked() {
-        let c = config("zone = \"example.com\"\nname = \"home.example.com\"\ntoken = \"t\"\nfamily = \"both\"\n").unwrap();
+        let c = config("digitalocean", "zone = \"example.com\"\nname = \"home.example.com\"\ntoken = \"t\"\nfamily = \"both\"\n").unwrap();
         let r = &c.records[0];
         assert_eq!(r.label(), "home.example.com (digitalocean)");
         let planned = r.provider.plan(Addrs::one(ip("81.2.69.160")));
@@ -610,7 +505,11 @@ mod tests {
             planned[0].request.wire_url(),
             "https://api.digitalocean.com/v2/domains/example.com/records?name=home.example.com&type=A"
         );
-        let c = config("zone = \"example.com\"\nname = \"Example.com.\"\ntoken = \"t\"\n").unwrap();
+        let c = config(
+            "digitalocean",
+            "zone = \"example.com\"\nname = \"Example.com.\"\ntoken = \"t\"\n",
+        )
+        .unwrap();
         assert_eq!(c.records[0].provider.fqdn(), "example.com");
         for (keys, text) in [
             (
@@ -642,11 +541,8 @@ mod tests {
                 "unknown key \"ttl\"",
             ),
         ] {
-            let e = config(keys)
-                .err()
-                .unwrap_or_else(|| panic!("accepted {keys}"));
-            assert_eq!(e.exit_code(), 2);
-            assert!(e.to_string().contains(text), "{e}");
+            let e = config_err("digitalocean", keys);
+            assert!(e.contains(text), "{e}");
         }
     }
 }

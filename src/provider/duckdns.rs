@@ -1,5 +1,5 @@
 //! DuckDNS (https://www.duckdns.org/spec.jsp): `OK`/`KO`, plain or verbose.
-use super::{Addrs, Planned, Provider, Success, classify_status, short};
+use super::{Addrs, Planned, Provider, Success, add_addresses, short, unknown_answer};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::http::{Reply, Request};
@@ -44,13 +44,9 @@ impl Provider for DuckDns {
 
     /// Both families in one request (`ip=` and `ipv6=`).
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        if addrs.is_empty() {
-            return Vec::new();
-        }
-        vec![Planned {
-            request: build_request(&self.endpoint, &self.domain, self.token.expose(), addrs),
-            sets: addrs,
-        }]
+        Planned::together(addrs, |addrs| {
+            build_request(&self.endpoint, &self.domain, self.token.expose(), addrs)
+        })
     }
 
     fn parse_reply(&self, reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
@@ -60,16 +56,10 @@ impl Provider for DuckDns {
 
 /// With only `ipv6=`, DuckDNS does not guess the IPv4 address from the connection.
 pub fn build_request(endpoint: &str, domain: &str, token: &str, addrs: Addrs) -> Request {
-    let mut req = Request::get(endpoint)
+    let req = Request::get(endpoint)
         .param("domains", domain)
         .secret_param("token", token);
-    if let Some(v4) = addrs.v4 {
-        req = req.param("ip", v4.to_string());
-    }
-    if let Some(v6) = addrs.v6 {
-        req = req.param("ipv6", v6.to_string());
-    }
-    req
+    add_addresses(req, addrs, "ip", "ipv6")
 }
 
 /// `OK` is success; verbose replies add the addresses and `UPDATED`/`NOCHANGE`.
@@ -89,11 +79,7 @@ pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
         Some("KO") => Err(Error::fatal(
             "KO: DuckDNS refused the update (check `token` and `domain`)",
         )),
-        _ if reply.status == 200 => Err(Error::transient(format!(
-            "unexpected reply: {:?}",
-            short(&text)
-        ))),
-        _ => Err(classify_status(reply, "reply")),
+        _ => Err(unknown_answer(reply, &text)),
     }
 }
 
@@ -101,14 +87,7 @@ pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
 mod tests {
     use super::*;
     use crate::error::Class;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
+    use crate::provider::testutil::reply;
 
     #[test]
     fn plain_and_verbose_success() {

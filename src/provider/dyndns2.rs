@@ -1,5 +1,5 @@
 //! The dyndns2 protocol (https://help.dyn.com/remote-access-api/) and its presets: one table row per service.
-use super::{Addrs, Planned, Provider, Success, classify_status, short};
+use super::{Addrs, Planned, Provider, Success, first_line, unknown_answer};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::http::{Reply, Request};
@@ -154,24 +154,14 @@ impl Provider for Dyndns2 {
     }
 
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        let groups: Vec<Addrs> = match self.v6 {
-            V6Style::Separate => addrs.list().into_iter().map(Addrs::one).collect(),
-            V6Style::None => addrs
-                .v4
-                .map(|v4| Addrs::one(IpAddr::V4(v4)))
-                .into_iter()
-                .collect(),
+        let one_each = |ip| self.build_request(Addrs::one(ip));
+        match self.v6 {
+            V6Style::Separate => Planned::each(addrs, one_each),
+            V6Style::None => Planned::each(addrs.v4_only(), one_each),
             V6Style::Comma | V6Style::MyIpv6 => {
-                Some(addrs).filter(|a| !a.is_empty()).into_iter().collect()
+                Planned::together(addrs, |addrs| self.build_request(addrs))
             }
-        };
-        groups
-            .into_iter()
-            .map(|sets| Planned {
-                request: self.build_request(sets),
-                sets,
-            })
-            .collect()
+        }
     }
 
     fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error> {
@@ -245,11 +235,7 @@ const TRANSIENT_CODES: &[(&str, &str, u64)] = &[
 /// (`911` arrives with HTTP 500); the status is used only when the body says nothing known.
 pub fn parse_reply(reply: &Reply, sent: &[IpAddr]) -> Result<Success, Error> {
     let text = reply.text();
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
+    let line = first_line(&text);
     let (code, rest) = match line.split_once(char::is_whitespace) {
         Some((c, r)) => (c.to_ascii_lowercase(), r.trim()),
         None => (line.to_ascii_lowercase(), ""),
@@ -288,11 +274,7 @@ pub fn parse_reply(reply: &Reply, sent: &[IpAddr]) -> Result<Success, Error> {
                     secs,
                 ));
             }
-            Err(match reply.status {
-                200 if line.is_empty() => Error::transient("empty reply".to_string()),
-                200 => Error::transient(format!("unexpected reply: {:?}", short(line))),
-                _ => classify_status(reply, "reply"),
-            })
+            Err(unknown_answer(reply, line))
         }
     }
 }
@@ -340,14 +322,8 @@ fn parse_wait(code: &str) -> Option<u64> {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::reply;
 
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
     fn v4() -> Vec<IpAddr> {
         vec!["192.0.2.1".parse().unwrap()]
     }

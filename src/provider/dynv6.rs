@@ -1,6 +1,9 @@
 //! dynv6 HTTP update API (https://dynv6.com/docs/apis): `addresses updated` / `addresses unchanged`.
-use super::names::parse_dns_name;
-use super::{Addrs, Planned, Provider, Success, classify_status, short};
+use super::names::required_name;
+use super::{
+    Addrs, Planned, Provider, Success, add_addresses, classify_status, first_line, said,
+    unknown_answer,
+};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::http::{Reply, Request};
@@ -17,12 +20,7 @@ pub struct Dynv6 {
 impl Dynv6 {
     pub fn from_config(f: &mut Fields) -> Result<Dynv6, Error> {
         let endpoint = f.endpoint(DEFAULT_SERVER, "/api/update")?;
-        let zone = parse_dns_name(&f.required_str("zone")?).map_err(|m| {
-            f.error(
-                "zone",
-                &format!("{m}; the dynv6 zone, e.g. \"myhome.dynv6.net\""),
-            )
-        })?;
+        let zone = required_name(f, "zone", Some("the dynv6 zone, e.g. \"myhome.dynv6.net\""))?;
         let token = f.secret("token")?;
         Ok(Dynv6 {
             endpoint,
@@ -43,13 +41,9 @@ impl Provider for Dynv6 {
 
     /// Both families in one request.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        if addrs.is_empty() {
-            return Vec::new();
-        }
-        vec![Planned {
-            request: build_request(&self.endpoint, &self.zone, self.token.expose(), addrs),
-            sets: addrs,
-        }]
+        Planned::together(addrs, |addrs| {
+            build_request(&self.endpoint, &self.zone, self.token.expose(), addrs)
+        })
     }
 
     fn parse_reply(&self, reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
@@ -60,42 +54,27 @@ impl Provider for Dynv6 {
 /// Only the families being updated are named: dynv6 keeps an address whose parameter is
 /// absent (an empty value would do the same; `-` would remove it).
 pub fn build_request(endpoint: &str, zone: &str, token: &str, addrs: Addrs) -> Request {
-    let mut req = Request::get(endpoint)
+    let req = Request::get(endpoint)
         .param("zone", zone)
         .secret_param("token", token);
-    if let Some(v4) = addrs.v4 {
-        req = req.param("ipv4", v4.to_string());
-    }
-    if let Some(v6) = addrs.v6 {
-        req = req.param("ipv6", v6.to_string());
-    }
-    req
+    add_addresses(req, addrs, "ipv4", "ipv6")
 }
 
 /// The whole first line must be one of the two known answers; anything else on a 200 is
 /// a failure, never a success. Error bodies are not documented: the status decides.
 pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
     let text = reply.text();
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
+    let line = first_line(&text);
     let words: Vec<String> = line
         .split_whitespace()
         .map(str::to_ascii_lowercase)
         .collect();
-    let shown = if line.is_empty() {
-        String::new()
-    } else {
-        format!(": {:?}", short(line))
-    };
+    let shown = said(line);
     match reply.status {
         200 => match words.as_slice() {
             [a, b] if a == "addresses" && b == "updated" => Ok(Success::Updated),
             [a, b] if a == "addresses" && b == "unchanged" => Ok(Success::NoChange),
-            [] => Err(Error::transient("empty reply")),
-            _ => Err(Error::transient(format!("unexpected reply{shown}"))),
+            _ => Err(unknown_answer(reply, line)),
         },
         401 => Err(Error::fatal(format!(
             "HTTP 401, dynv6 refused the token{shown}; check `token`"
@@ -111,15 +90,8 @@ pub fn parse_reply(reply: &Reply) -> Result<Success, Error> {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{config, config_err, reply};
     use std::net::IpAddr;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
 
     #[test]
     fn the_two_answers() {
@@ -214,28 +186,11 @@ mod tests {
         assert!(!r.redacted().contains("t0k"));
     }
 
-    fn config(record: &str) -> Result<crate::config::Config, Error> {
-        crate::config::parse_config(
-            &format!("[[record]]\n{record}"),
-            std::path::Path::new("/etc/ddnsup/config.toml"),
-        )
-    }
-
-    #[track_caller]
-    fn config_err(record: &str) -> String {
-        match config(record) {
-            Ok(_) => panic!("accepted:\n{record}"),
-            Err(e) => {
-                assert_eq!(e.exit_code(), 2, "{e}");
-                e.to_string()
-            }
-        }
-    }
-
     #[test]
     fn config_keys() {
         let c = config(
-            "provider = \"dynv6\"\nzone = \"myhome.dynv6.net\"\ntoken = \"t\"\nfamily = \"ipv6\"\n",
+            "dynv6",
+            "zone = \"myhome.dynv6.net\"\ntoken = \"t\"\nfamily = \"ipv6\"\n",
         )
         .unwrap();
         let r = &c.records[0];
@@ -247,17 +202,18 @@ mod tests {
                 .starts_with("https://dynv6.com/api/update?zone=myhome.dynv6.net&token=t&ipv6=")
         );
 
-        let e = config_err("provider = \"dynv6\"\ntoken = \"t\"\n");
+        let e = config_err("dynv6", "token = \"t\"\n");
         assert!(e.contains("record 1 (dynv6): missing key \"zone\""), "{e}");
-        let e = config_err("provider = \"dynv6\"\nzone = \"myhome.dynv6.net\"\n");
+        let e = config_err("dynv6", "zone = \"myhome.dynv6.net\"\n");
         assert!(
             e.contains("record 1 (dynv6): missing key \"token\" (or \"token_file\")"),
             "{e}"
         );
-        let e = config_err("provider = \"dynv6\"\nzone = \"a,b.dynv6.net\"\ntoken = \"t\"\n");
+        let e = config_err("dynv6", "zone = \"a,b.dynv6.net\"\ntoken = \"t\"\n");
         assert!(e.contains("key \"zone\""), "{e}");
         let e = config_err(
-            "provider = \"dynv6\"\nzone = \"myhome.dynv6.net\"\ntoken = \"t\"\nhostname = \"x\"\n",
+            "dynv6",
+            "zone = \"myhome.dynv6.net\"\ntoken = \"t\"\nhostname = \"x\"\n",
         );
         assert!(e.contains("unknown key \"hostname\""), "{e}");
     }

@@ -1,7 +1,9 @@
 //! FreeDNS (afraid.org) dynamic update v2 (https://freedns.afraid.org/dynamic/v2/): one secret token per record, one request per family.
-use super::names::parse_dns_name;
-use super::{Addrs, Planned, Provider, Success, classify_status, short};
-use crate::config::{Fields, Secret, check_url};
+use super::names::required_name;
+use super::{
+    Addrs, Planned, Provider, Success, classify_status, first_line, short, unknown_answer,
+};
+use crate::config::{Fields, Secret, check_url, endpoint_url};
 use crate::error::Error;
 use crate::http::{Reply, Request};
 use std::net::IpAddr;
@@ -25,12 +27,11 @@ pub struct FreeDns {
 
 impl FreeDns {
     pub fn from_config(f: &mut Fields) -> Result<FreeDns, Error> {
-        let hostname = parse_dns_name(&f.required_str("hostname")?).map_err(|m| {
-            f.error(
-                "hostname",
-                &format!("{m}; the name the token updates, e.g. \"myhome.mooo.com\""),
-            )
-        })?;
+        let hostname = required_name(
+            f,
+            "hostname",
+            Some("the name the token updates, e.g. \"myhome.mooo.com\""),
+        )?;
         // Already checked by the config reader; read again to know which tokens to ask for.
         let (want4, want6) = match f.str("family")?.as_deref() {
             Some("ipv6") => (false, true),
@@ -60,7 +61,7 @@ impl FreeDns {
                 "FreeDNS gives the AAAA record its own update token",
             )?;
             Some(Target {
-                endpoint: join(&server6, PATH),
+                endpoint: endpoint_url(&server6, PATH),
                 token,
             })
         } else {
@@ -96,17 +97,6 @@ fn refuse_unused(f: &mut Fields, key: &str, why: &str) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// The server URL with `path` added, unless it already has a path (as `Fields::endpoint`).
-fn join(server: &str, path: &str) -> String {
-    let server = server.trim_end_matches('/');
-    let has_path = server.split("://").nth(1).is_some_and(|r| r.contains('/'));
-    if has_path {
-        server.to_string()
-    } else {
-        format!("{server}{path}")
-    }
 }
 
 impl Provider for FreeDns {
@@ -157,11 +147,7 @@ pub fn parse_reply(reply: &Reply, sent: IpAddr) -> Result<Success, Error> {
         return Err(classify_status(reply, "reply"));
     }
     let text = reply.text();
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
+    let line = first_line(&text);
     let words: Vec<&str> = line.split_whitespace().collect();
     let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
     let starts = |phrase: &[&str]| {
@@ -203,11 +189,7 @@ pub fn parse_reply(reply: &Reply, sent: IpAddr) -> Result<Success, Error> {
     if lower.first().is_some_and(|w| w.starts_with("error:")) {
         return Err(Error::fatal(format!("FreeDNS said {:?}", short(line))));
     }
-    Err(match reply.status {
-        200 if line.is_empty() => Error::transient("empty reply"),
-        200 => Error::transient(format!("unexpected reply: {:?}", short(line))),
-        _ => classify_status(reply, "reply"),
-    })
+    Err(unknown_answer(reply, line))
 }
 
 /// The address a reply names must be the one sent (when it names one).
@@ -229,17 +211,8 @@ fn check_ip(word: Option<&str>, sent: IpAddr) -> Result<(), Error> {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{config, config_err, ip, reply};
 
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
     const LO: &str = "127.0.0.1";
 
     #[test]
@@ -386,34 +359,20 @@ mod tests {
 
     #[test]
     fn join_adds_the_path_only_to_a_bare_server() {
-        assert_eq!(join("https://h.example/", "/u"), "https://h.example/u");
-        assert_eq!(join("https://h.example/x/u", "/u"), "https://h.example/x/u");
-    }
-
-    fn config(record: &str) -> Result<crate::config::Config, Error> {
-        crate::config::parse_config(
-            &format!("[[record]]\n{record}"),
-            std::path::Path::new("/etc/ddnsup/config.toml"),
-        )
-    }
-
-    #[track_caller]
-    fn config_err(record: &str) -> String {
-        match config(record) {
-            Ok(_) => panic!("accepted:\n{record}"),
-            Err(e) => {
-                assert_eq!(e.exit_code(), 2, "{e}");
-                e.to_string()
-            }
-        }
+        assert_eq!(
+            endpoint_url("https://h.example/", "/u"),
+            "https://h.example/u"
+        );
+        assert_eq!(
+            endpoint_url("https://h.example/x/u", "/u"),
+            "https://h.example/x/u"
+        );
     }
 
     #[test]
     fn config_keys() {
-        let rec = |extra: &str| {
-            format!("provider = \"freedns\"\nhostname = \"myhome.mooo.com\"\n{extra}")
-        };
-        let c = config(&rec("token = \"four\"\n")).unwrap();
+        let rec = |extra: &str| format!("hostname = \"myhome.mooo.com\"\n{extra}");
+        let c = config("freedns", &rec("token = \"four\"\n")).unwrap();
         let r = &c.records[0];
         assert_eq!(r.label(), "myhome.mooo.com (freedns)");
         let req = &r.provider.plan(Addrs::one(ip("81.2.69.160")))[0].request;
@@ -422,9 +381,10 @@ mod tests {
             "https://sync.afraid.org/u/four/?address=81.2.69.160"
         );
 
-        let c = config(&rec(
-            "family = \"both\"\ntoken = \"four\"\ntoken6 = \"six\"\n",
-        ))
+        let c = config(
+            "freedns",
+            &rec("family = \"both\"\ntoken = \"four\"\ntoken6 = \"six\"\n"),
+        )
         .unwrap();
         let req = &c.records[0]
             .provider
@@ -434,9 +394,10 @@ mod tests {
             req.wire_url()
                 .starts_with("https://v6.sync.afraid.org/u/six/?address=")
         );
-        let c = config(&rec(
-            "family = \"ipv6\"\ntoken6 = \"six\"\nserver6 = \"https://v6.example\"\n",
-        ))
+        let c = config(
+            "freedns",
+            &rec("family = \"ipv6\"\ntoken6 = \"six\"\nserver6 = \"https://v6.example\"\n"),
+        )
         .unwrap();
         let req = &c.records[0]
             .provider
@@ -447,38 +408,45 @@ mod tests {
                 .starts_with("https://v6.example/u/six/?address=")
         );
 
-        let e = config_err(&rec("family = \"both\"\ntoken = \"four\"\n"));
+        let e = config_err("freedns", &rec("family = \"both\"\ntoken = \"four\"\n"));
         assert!(
             e.contains("record 1 (freedns): missing key \"token6\" (or \"token6_file\")"),
             "{e}"
         );
-        let e = config_err(&rec(""));
+        let e = config_err("freedns", &rec(""));
         assert!(
             e.contains("record 1 (freedns): missing key \"token\" (or \"token_file\")"),
             "{e}"
         );
-        let e = config_err(&rec("token = \"four\"\ntoken6 = \"six\"\n"));
+        let e = config_err("freedns", &rec("token = \"four\"\ntoken6 = \"six\"\n"));
         assert!(
             e.contains("key \"token6\": the AAAA record's; needs family"),
             "{e}"
         );
-        let e = config_err(&rec("token = \"four\"\nserver6 = \"https://v6.example\"\n"));
+        let e = config_err(
+            "freedns",
+            &rec("token = \"four\"\nserver6 = \"https://v6.example\"\n"),
+        );
         assert!(e.contains("key \"server6\""), "{e}");
-        let e = config_err(&rec(
-            "family = \"ipv6\"\ntoken = \"four\"\ntoken6 = \"six\"\n",
-        ));
+        let e = config_err(
+            "freedns",
+            &rec("family = \"ipv6\"\ntoken = \"four\"\ntoken6 = \"six\"\n"),
+        );
         assert!(
             e.contains("key \"token\": with family = \"ipv6\" only token6"),
             "{e}"
         );
-        let e = config_err(&rec(
-            "family = \"both\"\ntoken = \"four\"\ntoken6 = \"six\"\nserver6 = \"http://v6.example\"\n",
-        ));
+        let e = config_err(
+            "freedns",
+            &rec(
+                "family = \"both\"\ntoken = \"four\"\ntoken6 = \"six\"\nserver6 = \"http://v6.example\"\n",
+            ),
+        );
         assert!(
             e.contains("key \"server6\": plain http:// is refused"),
             "{e}"
         );
-        let e = config_err("provider = \"freedns\"\ntoken = \"four\"\n");
+        let e = config_err("freedns", "token = \"four\"\n");
         assert!(e.contains("missing key \"hostname\""), "{e}");
     }
 }

@@ -1,10 +1,11 @@
 //! Gandi LiveDNS v5 (https://api.gandi.net/docs/livedns/): read the rrset, replace it with PUT only when its values or TTL differ.
-use super::{Addrs, Cache, Planned, Provider, Success, check_dns_name, send_logged, short};
+use super::api::{SendFn, bearer, holds, parse_body, token_error, unknown_zone, update_each};
+use super::names::{full_name, is_within, parse_record_name, required_name};
+use super::{Addrs, Cache, Planned, Provider, Success, short};
 use crate::config::{Fields, Secret};
 use crate::detect::Family;
 use crate::error::Error;
 use crate::http::{Client, Method, Reply, Request};
-use crate::json::parse_json;
 use nanoserde::{DeJson, SerJson};
 use std::net::IpAddr;
 
@@ -29,20 +30,18 @@ pub struct Gandi {
 impl Gandi {
     pub fn from_config(f: &mut Fields) -> Result<Gandi, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
-        let zone = f
-            .required_str("zone")?
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
-        check_dns_name(&zone).map_err(|m| f.error("zone", &m))?;
-        let name = f.required_str("name")?.to_ascii_lowercase();
-        if name != "@" {
-            check_dns_name(&name).map_err(|m| f.error("name", &m))?;
-            if name == zone || name.ends_with(&format!(".{zone}")) {
-                return Err(f.error(
-                    "name",
-                    &format!("give the name inside the zone (e.g. \"home\", \"@\" or \"*\"), not \"{name}\""),
-                ));
-            }
+        let zone = required_name(f, "zone", None)?;
+        let name = match f.required_str("name")? {
+            at if at == "@" => at,
+            name => parse_record_name(&name).map_err(|m| f.error("name", &m))?,
+        };
+        if is_within(&name, &zone) {
+            return Err(f.error(
+                "name",
+                &format!(
+                    "give the name inside the zone (e.g. \"home\", \"@\" or \"*\"), not \"{name}\""
+                ),
+            ));
         }
         let token = f.secret("token")?;
         let ttl = f
@@ -65,12 +64,8 @@ impl Gandi {
         )
     }
 
-    fn bearer(&self, req: Request) -> Request {
-        req.secret_header("Authorization", format!("Bearer {}", self.token.expose()))
-    }
-
     pub fn build_get(&self, rr: &str) -> Request {
-        self.bearer(Request::get(self.url(rr)))
+        bearer(Request::get(self.url(rr)), &self.token)
     }
 
     pub fn build_put(&self, rr: &str, ip: IpAddr, ttl: u64) -> Request {
@@ -78,25 +73,17 @@ impl Gandi {
             rrset_values: vec![ip.to_string()],
             rrset_ttl: ttl,
         };
-        self.bearer(Request::json(
-            Method::Put,
-            self.url(rr),
-            body.serialize_json(),
-            false,
-        ))
+        let req = Request::json(Method::Put, self.url(rr), body.serialize_json(), false);
+        bearer(req, &self.token)
     }
 
     /// Reads the rrset; writes only when it is absent or differs in values or the wanted TTL.
-    pub fn update_family(
-        &self,
-        send: &mut dyn FnMut(&Request) -> Result<Reply, Error>,
-        ip: IpAddr,
-    ) -> Result<Success, Error> {
+    pub fn update_family(&self, send: &mut SendFn, ip: IpAddr) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
         let reply = send(&self.build_get(rr))?;
         let existing = parse_get(&reply, rr)?;
         if let Some(e) = &existing {
-            let same_values = e.values.len() == 1 && e.values[0].trim().parse() == Ok(ip);
+            let same_values = e.values.len() == 1 && holds(&e.values[0], ip);
             let same_ttl = self.ttl.is_none_or(|t| e.ttl == Some(t));
             if same_values && same_ttl {
                 return Ok(Success::NoChange);
@@ -113,11 +100,7 @@ impl Gandi {
 
 impl Provider for Gandi {
     fn fqdn(&self) -> String {
-        if self.name == "@" {
-            self.zone.clone()
-        } else {
-            format!("{}.{}", self.name, self.zone)
-        }
+        full_name(&self.name, &self.zone)
     }
 
     fn supports_v6(&self) -> bool {
@@ -126,14 +109,7 @@ impl Provider for Gandi {
 
     /// Each family starts with reading its rrset.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| Planned {
-                request: self.build_get(Family::of(ip).rr()),
-                sets: Addrs::one(ip),
-            })
-            .collect()
+        Planned::each(addrs, |ip| self.build_get(Family::of(ip).rr()))
     }
 
     /// The answer to the PUT; `update` drives the whole exchange.
@@ -147,12 +123,7 @@ impl Provider for Gandi {
         addrs: Addrs,
         _cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        let mut send = |req: &Request| send_logged(client, req);
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| (Family::of(ip), self.update_family(&mut send, ip)))
-            .collect()
+        update_each(client, addrs, |send, ip| self.update_family(send, ip))
     }
 }
 
@@ -173,10 +144,14 @@ struct RrsetJson {
     rrset_values: Vec<String>,
 }
 
-/// Gandi's error bodies carry a `message`.
+/// The answer to a PUT: `{"message": "DNS Record Created"}`.
 #[derive(DeJson, Default)]
-struct Message {
+struct Created {
     #[nserde(default)]
+    #[expect(
+        dead_code,
+        reason = "read only to check that the reply is Gandi's JSON"
+    )]
     message: String,
 }
 
@@ -191,8 +166,7 @@ pub struct Existing {
 pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Existing>, Error> {
     match reply.status {
         200 => {
-            let rrset = parse_json::<RrsetJson>(&reply.text())
-                .map_err(|e| Error::transient(format!("Gandi: unexpected rrset reply ({e})")))?;
+            let rrset: RrsetJson = parse_body(reply, "Gandi", "rrset reply")?;
             if !rrset.rrset_type.eq_ignore_ascii_case(rr) {
                 return Err(Error::transient(format!(
                     "Gandi: asked for the {rr} rrset, got {:?}",
@@ -213,69 +187,31 @@ pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Existing>, Error> {
 /// is not one of the token's domains.
 pub fn parse_put(reply: &Reply, zone: &str) -> Result<Success, Error> {
     match reply.status {
-        200 | 201 => match parse_json::<Message>(&reply.text()) {
-            Ok(_) => Ok(Success::Updated),
-            Err(e) => Err(Error::transient(format!(
-                "Gandi: unexpected reply to the update ({e})"
-            ))),
-        },
-        404 => Err(Error::fatal(format!(
-            "Gandi: no LiveDNS zone {zone} for this token (HTTP 404{}); check `zone`",
-            detail(reply)
-        ))),
+        200 | 201 => {
+            parse_body::<Created>(reply, "Gandi", "reply to the update").map(|_| Success::Updated)
+        }
+        404 => Err(unknown_zone(
+            reply,
+            "Gandi",
+            &format!("LiveDNS zone {zone}"),
+        )),
         _ => Err(api_error(reply)),
-    }
-}
-
-/// `: <message>` from a JSON error body, else the start of the text; empty when there is none.
-fn detail(reply: &Reply) -> String {
-    let text = reply.text();
-    let shown = match parse_json::<Message>(&text) {
-        Ok(Message { message }) if !message.trim().is_empty() => short(&message),
-        _ => short(&text),
-    };
-    if shown.is_empty() {
-        shown
-    } else {
-        format!(": {shown}")
     }
 }
 
 /// A refused token is fatal; rate limits and server errors are transient (Retry-After kept).
 fn api_error(reply: &Reply) -> Error {
-    let status = reply.status;
-    let detail = detail(reply);
-    match status {
-        401 | 403 => Error::fatal(format!(
-            "Gandi refused the token (HTTP {status}{detail}); check `token` and its LiveDNS permission for the zone"
-        )),
-        429 | 500..=599 => match reply.retry_after_secs() {
-            Some(s) => Error::transient_after(format!("Gandi: HTTP {status}{detail}"), s),
-            None => Error::transient(format!("Gandi: HTTP {status}{detail}")),
-        },
-        _ => Error::transient(format!("Gandi: unexpected HTTP {status}{detail}")),
-    }
+    token_error(reply, "Gandi", "its LiveDNS permission for the zone")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{body, config, config_err, exchange, ip, reply};
 
     const RRSET: &str = r#"{"rrset_name":"host","rrset_type":"A","rrset_ttl":10800,"rrset_values":["192.0.2.1"],"rrset_href":"…"}"#;
     const CREATED: &str = r#"{"message": "DNS Record Created"}"#;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
 
     fn gandi(name: &str, ttl: Option<u64>) -> Gandi {
         Gandi {
@@ -285,10 +221,6 @@ mod tests {
             token: Secret::new("pat-s3cret".into()),
             ttl,
         }
-    }
-
-    fn body(r: &Request) -> String {
-        String::from_utf8(r.body.clone().unwrap()).unwrap()
     }
 
     #[test]
@@ -399,52 +331,33 @@ mod tests {
         }
     }
 
-    fn exchange(
-        g: &Gandi,
-        ip: IpAddr,
-        answers: &[Reply],
-    ) -> (Result<Success, Error>, Vec<Request>) {
-        let mut sent = Vec::new();
-        let mut answers = answers.iter();
-        let mut send = |r: &Request| {
-            sent.push(r.clone());
-            Ok(answers.next().expect("an answer for every request").clone())
-        };
-        let out = g.update_family(&mut send, ip);
-        (out, sent)
-    }
-
     #[test]
     fn equal_rrset_is_no_change() {
-        let (out, sent) = exchange(&gandi("host", None), ip("192.0.2.1"), &[reply(200, RRSET)]);
+        let (out, sent) = exchange(&[reply(200, RRSET)], |send| {
+            gandi("host", None).update_family(send, ip("192.0.2.1"))
+        });
         assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
-        let (out, sent) = exchange(
-            &gandi("host", Some(10800)),
-            ip("192.0.2.1"),
-            &[reply(200, RRSET)],
-        );
+        let (out, sent) = exchange(&[reply(200, RRSET)], |send| {
+            gandi("host", Some(10800)).update_family(send, ip("192.0.2.1"))
+        });
         assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
     }
 
     #[test]
     fn differing_rrset_is_replaced_keeping_or_setting_the_ttl() {
         let created = reply(201, CREATED);
-        let (out, sent) = exchange(
-            &gandi("host", None),
-            ip("81.2.69.160"),
-            &[reply(200, RRSET), created.clone()],
-        );
+        let (out, sent) = exchange(&[reply(200, RRSET), created.clone()], |send| {
+            gandi("host", None).update_family(send, ip("81.2.69.160"))
+        });
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(
             body(&sent[1]),
             r#"{"rrset_values":["81.2.69.160"],"rrset_ttl":10800}"#
         );
         // Same address, other TTL wanted: replaced.
-        let (out, sent) = exchange(
-            &gandi("host", Some(300)),
-            ip("192.0.2.1"),
-            &[reply(200, RRSET), created.clone()],
-        );
+        let (out, sent) = exchange(&[reply(200, RRSET), created.clone()], |send| {
+            gandi("host", Some(300)).update_family(send, ip("192.0.2.1"))
+        });
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(
             body(&sent[1]),
@@ -452,21 +365,17 @@ mod tests {
         );
         // Two values where one is wanted: replaced.
         let two = r#"{"rrset_type":"A","rrset_ttl":600,"rrset_values":["192.0.2.1","192.0.2.2"]}"#;
-        let (_, sent) = exchange(
-            &gandi("host", None),
-            ip("192.0.2.1"),
-            &[reply(200, two), created.clone()],
-        );
+        let (_, sent) = exchange(&[reply(200, two), created.clone()], |send| {
+            gandi("host", None).update_family(send, ip("192.0.2.1"))
+        });
         assert_eq!(
             body(&sent[1]),
             r#"{"rrset_values":["192.0.2.1"],"rrset_ttl":600}"#
         );
         // Absent: created with Gandi's default TTL.
-        let (out, sent) = exchange(
-            &gandi("host", None),
-            ip("81.2.69.160"),
-            &[reply(404, ""), created],
-        );
+        let (out, sent) = exchange(&[reply(404, ""), created], |send| {
+            gandi("host", None).update_family(send, ip("81.2.69.160"))
+        });
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(sent[1].method, Method::Put);
         assert_eq!(
@@ -475,14 +384,10 @@ mod tests {
         );
     }
 
-    fn config(keys: &str) -> Result<crate::config::Config, Error> {
-        let text = format!("[[record]]\nprovider = \"gandi\"\n{keys}");
-        crate::config::parse_config(&text, std::path::Path::new("/etc/ddnsup/config.toml"))
-    }
-
     #[test]
     fn config_keys_are_checked() {
         let c = config(
+            "gandi",
             "zone = \"example.com\"\nname = \"@\"\ntoken = \"t\"\nfamily = \"both\"\nttl = 300\n",
         )
         .unwrap();
@@ -493,7 +398,11 @@ mod tests {
             planned[0].request.wire_url(),
             "https://api.gandi.net/v5/livedns/domains/example.com/records/@/AAAA"
         );
-        let c = config("zone = \"example.com\"\nname = \"home\"\ntoken = \"t\"\n").unwrap();
+        let c = config(
+            "gandi",
+            "zone = \"example.com\"\nname = \"home\"\ntoken = \"t\"\n",
+        )
+        .unwrap();
         assert_eq!(c.records[0].provider.fqdn(), "home.example.com");
         for (keys, text) in [
             (
@@ -529,11 +438,8 @@ mod tests {
                 "unknown key \"apikey\"",
             ),
         ] {
-            let e = config(keys)
-                .err()
-                .unwrap_or_else(|| panic!("accepted {keys}"));
-            assert_eq!(e.exit_code(), 2);
-            assert!(e.to_string().contains(text), "{e}");
+            let e = config_err("gandi", keys);
+            assert!(e.contains(text), "{e}");
         }
     }
 }

@@ -1,4 +1,5 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
+pub mod api;
 pub mod cloudflare;
 pub mod desec;
 pub mod digitalocean;
@@ -11,6 +12,8 @@ pub mod namecheap;
 pub mod names;
 pub mod porkbun;
 pub mod rfc2136;
+#[cfg(test)]
+mod testutil;
 
 use crate::config::Fields;
 use crate::detect::Family;
@@ -50,6 +53,11 @@ impl Addrs {
 
     pub fn is_empty(&self) -> bool {
         self.v4.is_none() && self.v6.is_none()
+    }
+
+    /// The IPv4 address alone, for services without IPv6 updates.
+    pub fn v4_only(self) -> Addrs {
+        Addrs { v6: None, ..self }
     }
 
     /// The addresses, IPv4 first.
@@ -94,6 +102,31 @@ impl Cache {
 pub struct Planned {
     pub request: Request,
     pub sets: Addrs,
+}
+
+impl Planned {
+    /// One request for all of `addrs` (both families at once); none when there is nothing to set.
+    pub fn together(addrs: Addrs, build: impl FnOnce(Addrs) -> Request) -> Vec<Planned> {
+        if addrs.is_empty() {
+            return Vec::new();
+        }
+        vec![Planned {
+            request: build(addrs),
+            sets: addrs,
+        }]
+    }
+
+    /// One request per address, IPv4 first.
+    pub fn each(addrs: Addrs, build: impl Fn(IpAddr) -> Request) -> Vec<Planned> {
+        addrs
+            .list()
+            .into_iter()
+            .map(|ip| Planned {
+                request: build(ip),
+                sets: Addrs::one(ip),
+            })
+            .collect()
+    }
 }
 
 /// A DNS provider: builds its requests from a validated record, and reads the answers.
@@ -161,25 +194,95 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
     })
 }
 
+/// What an HTTP status alone says about a failed request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusClass {
+    /// 401, 403: the credentials were refused; fatal.
+    Refused,
+    /// 429 and 5xx: the server is busy or in trouble; transient, after its `Retry-After`.
+    Busy,
+    /// Anything else: transient.
+    Unexpected,
+}
+
+impl StatusClass {
+    pub fn of(status: u16) -> StatusClass {
+        match status {
+            401 | 403 => StatusClass::Refused,
+            429 | 500..=599 => StatusClass::Busy,
+            _ => StatusClass::Unexpected,
+        }
+    }
+
+    /// `message` as an error of this class; a busy server's `Retry-After` is kept.
+    pub fn error(self, reply: &Reply, message: String) -> Error {
+        match (self, reply.retry_after_secs()) {
+            (StatusClass::Refused, _) => Error::fatal(message),
+            (StatusClass::Busy, Some(secs)) => Error::transient_after(message, secs),
+            (StatusClass::Busy, None) | (StatusClass::Unexpected, _) => Error::transient(message),
+        }
+    }
+}
+
+/// `message` classified by the reply's status alone (see [`StatusClass`]).
+pub fn status_error(reply: &Reply, message: String) -> Error {
+    StatusClass::of(reply.status).error(reply, message)
+}
+
 /// The HTTP status alone, for replies whose body says nothing recognisable:
 /// 401/403 are fatal (credentials), 429 and 5xx transient, anything else transient.
 pub fn classify_status(reply: &Reply, what: &str) -> Error {
     let status = reply.status;
-    let shown = short(&reply.text());
-    let detail = if shown.is_empty() {
+    let said = said(&reply.text());
+    let class = StatusClass::of(status);
+    let message = match class {
+        StatusClass::Refused => {
+            format!("HTTP {status}, credentials refused{said}; check the record's secret")
+        }
+        StatusClass::Busy => format!("HTTP {status}{said}"),
+        StatusClass::Unexpected => format!("unexpected {what} (HTTP {status}){said}"),
+    };
+    class.error(reply, message)
+}
+
+/// A reply to a text protocol whose first line is no known answer: transient, as an empty or
+/// unexpected reply on HTTP 200, else by its status alone.
+pub fn unknown_answer(reply: &Reply, line: &str) -> Error {
+    match reply.status {
+        200 if line.is_empty() => Error::transient("empty reply"),
+        200 => Error::transient(format!("unexpected reply{}", said(line))),
+        _ => classify_status(reply, "reply"),
+    }
+}
+
+/// The first line of a text reply that is not blank, trimmed; empty when there is none.
+pub fn first_line(text: &str) -> &str {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+/// `req` with `<v4_key>=<IPv4>` and `<v6_key>=<IPv6>` for the addresses present.
+pub fn add_addresses(req: Request, addrs: Addrs, v4_key: &str, v6_key: &str) -> Request {
+    let req = match addrs.v4 {
+        Some(v4) => req.param(v4_key, v4.to_string()),
+        None => req,
+    };
+    match addrs.v6 {
+        Some(v6) => req.param(v6_key, v6.to_string()),
+        None => req,
+    }
+}
+
+/// What a reply said, for the end of a log line: `: "<text>"`, cut short; empty when it
+/// said nothing.
+pub fn said(text: &str) -> String {
+    let shown = short(text);
+    if shown.is_empty() {
         String::new()
     } else {
         format!(": {shown:?}")
-    };
-    match status {
-        401 | 403 => Error::fatal(format!(
-            "HTTP {status}, credentials refused{detail}; check the record's secret"
-        )),
-        429 | 500..=599 => match reply.retry_after_secs() {
-            Some(s) => Error::transient_after(format!("HTTP {status}{detail}"), s),
-            None => Error::transient(format!("HTTP {status}{detail}")),
-        },
-        _ => Error::transient(format!("unexpected {what} (HTTP {status}){detail}")),
     }
 }
 
@@ -191,82 +294,4 @@ pub fn short(text: &str) -> String {
         s.push('…');
     }
     s
-}
-
-/// Sends one request of a multi-step exchange, shown (secrets hidden) with its answer at debug level.
-pub fn send_logged(client: &Client, req: &Request) -> Result<Reply, Error> {
-    log::debug!("sending {}", req.redacted());
-    let reply = client.send(req);
-    if let Ok(r) = &reply {
-        log::debug!("answer: HTTP {}: {}", r.status, short(&r.text()));
-    }
-    reply
-}
-
-/// Why `name` is not a DNS name ddnsup can put in an API path, if it is not: ASCII letters,
-/// digits, `-` and `_` in dot-separated labels of 1..=63 bytes, `*` only as the whole first label.
-pub fn check_dns_name(name: &str) -> Result<(), String> {
-    if !name.is_ascii() {
-        return Err(format!(
-            "\"{name}\" is not ASCII; give the punycode form (xn--...)"
-        ));
-    }
-    if name.len() > 253 {
-        return Err("is longer than 253 characters".to_string());
-    }
-    for (i, label) in name.split('.').enumerate() {
-        let ok = match label {
-            "" => false,
-            "*" => i == 0,
-            l => {
-                l.len() <= 63
-                    && l.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            }
-        };
-        if !ok {
-            return Err(format!(
-                "\"{name}\" is not a DNS name (letters, digits, '-', '_' in dot-separated labels; '*' only first)"
-            ));
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_dns_name;
-
-    #[test]
-    fn dns_names() {
-        for ok in [
-            "example.com",
-            "home",
-            "a-b.c_d.example",
-            "*",
-            "*.example.com",
-            "xn--mnchen-3ya.de",
-        ] {
-            assert_eq!(check_dns_name(ok), Ok(()), "{ok}");
-        }
-        for bad in [
-            "",
-            ".",
-            "a..b",
-            "a.",
-            ".a",
-            "a/b",
-            "a b",
-            "a.*",
-            "**",
-            "a*",
-            "münchen.de",
-            "a?b",
-            "%2e",
-        ] {
-            assert!(check_dns_name(bad).is_err(), "{bad}");
-        }
-        assert!(check_dns_name(&"a".repeat(64)).is_err());
-        assert!(check_dns_name(&"a".repeat(63)).is_ok());
-    }
 }

@@ -1,4 +1,5 @@
 //! Namecheap Dynamic DNS (https://www.namecheap.com/support/knowledgebase/article.aspx/29/11/how-to-dynamically-update-the-hosts-ip-with-an-http-request/).
+use super::names::full_name;
 use super::{Addrs, Planned, Provider, Success, classify_status, short};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
@@ -51,28 +52,20 @@ impl Namecheap {
 
 impl Provider for Namecheap {
     fn fqdn(&self) -> String {
-        match self.host.as_str() {
-            "@" | "" => self.domain.clone(),
-            host => format!("{host}.{}", self.domain),
-        }
+        full_name(&self.host, &self.domain)
     }
 
     /// IPv4 only: Namecheap's Dynamic DNS has no AAAA updates.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        let Some(v4) = addrs.v4 else {
-            return Vec::new();
-        };
-        let ip = IpAddr::V4(v4);
-        vec![Planned {
-            request: build_request(
+        Planned::each(addrs.v4_only(), |ip| {
+            build_request(
                 &self.endpoint,
                 &self.host,
                 &self.domain,
                 self.password.expose(),
                 ip,
-            ),
-            sets: Addrs::one(ip),
-        }]
+            )
+        })
     }
 
     fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error> {
@@ -150,6 +143,7 @@ fn element<'a>(body: &'a str, name: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::testutil::{ip, reply};
 
     const SUCCESS_UTF16: &str = r#"<?xml version="1.0" encoding="utf-16"?><interface-response><Command>SETDNSHOST</Command><Language>eng</Language><IP>127.0.0.1</IP><ErrCount>0</ErrCount><errors /><ResponseCount>0</ResponseCount><responses /><Done>true</Done><debug><![CDATA[]]></debug></interface-response>"#;
     const SUCCESS_PRETTY: &str = "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<interface-response>\n  <Command>SETDNSHOST</Command>\n  <Language>eng</Language>\n  <IP>203.0.113.42</IP>\n  <ErrCount>0</ErrCount>\n  <errors />\n  <ResponseCount>0</ResponseCount>\n  <responses />\n  <Done>true</Done>\n  <debug><![CDATA[]]></debug>\n</interface-response>\n";
@@ -161,17 +155,6 @@ mod tests {
     const INVALID_IP: &str = r#"<?xml version="1.0" encoding="utf-16"?><interface-response><Command>SETDNSHOST</Command><Language>eng</Language><ErrCount>1</ErrCount><errors><Err1>Invalid IP</Err1></errors><ResponseCount>1</ResponseCount><responses><response><Description>Invalid IP</Description><ResponseNumber>304156</ResponseNumber><ResponseString>Validation error; invalid ; IP Address</ResponseString></response></responses><Done>true</Done><debug><![CDATA[]]></debug></interface-response>"#;
     const MULTI: &str = "<?xml version=\"1.0\"?><interface-response><ErrCount>2</ErrCount><errors><Err1>Domain name not found</Err1><Err2>Invalid key</Err2></errors><Done>true</Done></interface-response>";
     const UNKNOWN: &str = "<?xml version=\"1.0\"?><interface-response><ErrCount>1</ErrCount><errors><Err1>Some unexpected error occurred;</Err1></errors><Done>true</Done></interface-response>";
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
 
     #[test]
     fn both_success_dialects() {

@@ -1,12 +1,26 @@
-//! Checks on the DNS names a record's config gives (zones, domains, hostnames).
+//! Checks on the DNS names a record's config gives: zones, domains, hostnames and record names.
+use crate::config::Fields;
+use crate::error::Error;
 
 /// Longest name in presentation form without the trailing dot (RFC 1035 §2.3.4).
 const MAX_NAME_CHARS: usize = 253;
 const MAX_LABEL_CHARS: usize = 63;
 
-/// A full DNS name (at least two labels) in ASCII, lowercased, without a trailing dot.
-/// Internationalised names must be written in punycode (`xn--...`).
+/// A full DNS name (a zone, domain or host name: at least two labels) in ASCII, lowercased,
+/// without a trailing dot. Internationalised names must be written in punycode (`xn--...`).
 pub fn parse_dns_name(text: &str) -> Result<String, String> {
+    parse(text, false)
+}
+
+/// A record's name, inside its zone (`home`) or in full (`home.example.com`): like
+/// [`parse_dns_name`], but one label is enough and the first may be the wildcard `*`.
+pub fn parse_record_name(text: &str) -> Result<String, String> {
+    parse(text, true)
+}
+
+/// Labels of 1..=63 letters, digits, `_` and inner `-`; `record` allows one label and a
+/// leading `*` label.
+fn parse(text: &str, record: bool) -> Result<String, String> {
     let name = text.trim().strip_suffix('.').unwrap_or(text.trim());
     if name.is_empty() {
         return Err("must not be empty".to_string());
@@ -20,23 +34,38 @@ pub fn parse_dns_name(text: &str) -> Result<String, String> {
         return Err(format!("is longer than {MAX_NAME_CHARS} characters"));
     }
     let labels: Vec<&str> = name.split('.').collect();
-    if labels.len() < 2 {
+    if !record && labels.len() < 2 {
         return Err(format!("\"{name}\" is not a full domain name"));
     }
-    for label in labels {
-        let ok_chars = label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if label.is_empty()
-            || label.len() > MAX_LABEL_CHARS
-            || !ok_chars
-            || label.starts_with('-')
-            || label.ends_with('-')
-        {
-            return Err(format!("\"{name}\" is not a valid domain name"));
+    for (i, label) in labels.into_iter().enumerate() {
+        let wildcard = record && i == 0 && label == "*";
+        if !wildcard && !is_label(label) {
+            let star = if record { "; '*' only first" } else { "" };
+            return Err(format!(
+                "\"{name}\" is not a valid domain name (letters, digits, '_' and inner '-' in dot-separated labels{star})"
+            ));
         }
     }
     Ok(name.to_ascii_lowercase())
+}
+
+fn is_label(label: &str) -> bool {
+    (1..=MAX_LABEL_CHARS).contains(&label.len())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+/// The full name under the required `key`; a refusal names the key and ends with `hint`
+/// (what the key holds, with an example) when there is one.
+pub fn required_name(f: &mut Fields, key: &str, hint: Option<&str>) -> Result<String, Error> {
+    let text = f.required_str(key)?;
+    parse_dns_name(&text).map_err(|m| match hint {
+        Some(hint) => f.error(key, &format!("{m}; {hint}")),
+        None => f.error(key, &m),
+    })
 }
 
 /// Whether `name` is `zone` itself or a name below it (both already parsed).
@@ -45,6 +74,14 @@ pub fn is_within(name: &str, zone: &str) -> bool {
         || name
             .strip_suffix(zone)
             .is_some_and(|head| head.len() > 1 && head.ends_with('.'))
+}
+
+/// The full name of `label` inside `zone`; `@` or an empty label is the zone itself.
+pub fn full_name(label: &str, zone: &str) -> String {
+    match label {
+        "@" | "" => zone.to_string(),
+        label => format!("{label}.{zone}"),
+    }
 }
 
 #[cfg(test)]
@@ -82,6 +119,7 @@ mod tests {
             "a,b.example",
             "a b.example",
             "münchen.de",
+            "*.example.com",
         ] {
             assert!(parse_dns_name(bad).is_err(), "{bad:?}");
         }
@@ -92,11 +130,56 @@ mod tests {
     }
 
     #[test]
+    fn record_names() {
+        for ok in [
+            "example.com",
+            "home",
+            "a-b.c_d.example",
+            "*",
+            "*.example.com",
+            "xn--mnchen-3ya.de",
+        ] {
+            assert_eq!(parse_record_name(ok).as_deref(), Ok(ok), "{ok}");
+        }
+        // A trailing dot is dropped, as for full names.
+        assert_eq!(parse_record_name("a.").as_deref(), Ok("a"));
+        assert_eq!(parse_record_name("Home.").as_deref(), Ok("home"));
+        for bad in [
+            "",
+            ".",
+            "a..b",
+            "a..",
+            ".a",
+            "a/b",
+            "a b",
+            "a.*",
+            "**",
+            "a*",
+            "münchen.de",
+            "a?b",
+            "%2e",
+            "-a",
+        ] {
+            assert!(parse_record_name(bad).is_err(), "{bad}");
+        }
+        assert!(parse_record_name(&"a".repeat(64)).is_err());
+        assert!(parse_record_name(&"a".repeat(63)).is_ok());
+    }
+
+    #[test]
     fn within() {
         assert!(is_within("myhome.dedyn.io", "myhome.dedyn.io"));
         assert!(is_within("www.myhome.dedyn.io", "myhome.dedyn.io"));
         assert!(!is_within("evilmyhome.dedyn.io", "myhome.dedyn.io"));
         assert!(!is_within("dedyn.io", "myhome.dedyn.io"));
         assert!(!is_within(".myhome.dedyn.io", "myhome.dedyn.io"));
+    }
+
+    #[test]
+    fn full_names() {
+        assert_eq!(full_name("home", "example.com"), "home.example.com");
+        assert_eq!(full_name("@", "example.com"), "example.com");
+        assert_eq!(full_name("", "example.com"), "example.com");
+        assert_eq!(full_name("*", "example.com"), "*.example.com");
     }
 }

@@ -1,7 +1,7 @@
 //! Porkbun JSON API v3 (https://porkbun.com/api/json/v3/documentation): read the record by name and type, edit it only when its content differs.
-use super::{
-    Addrs, Cache, Planned, Provider, Success, check_dns_name, classify_status, send_logged, short,
-};
+use super::api::{SendFn, holds, update_each};
+use super::names::{full_name, is_within, parse_record_name, required_name};
+use super::{Addrs, Cache, Planned, Provider, Success, classify_status, short, status_error};
 use crate::config::{Fields, Secret};
 use crate::detect::Family;
 use crate::error::Error;
@@ -27,26 +27,17 @@ pub struct Porkbun {
 impl Porkbun {
     pub fn from_config(f: &mut Fields) -> Result<Porkbun, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
-        let domain = f
-            .required_str("domain")?
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
-        check_dns_name(&domain).map_err(|m| f.error("domain", &m))?;
+        let domain = required_name(f, "domain", None)?;
         let host = match f.str("host")? {
-            Some(h) if h == "@" => String::new(),
-            Some(h) => h.to_ascii_lowercase(),
+            Some(h) if h == "@" || h.is_empty() => String::new(),
+            Some(h) => parse_record_name(&h).map_err(|m| f.error("host", &m))?,
             None => return Err(f.missing("host")),
         };
-        if !host.is_empty() {
-            check_dns_name(&host).map_err(|m| f.error("host", &m))?;
-            if host == domain || host.ends_with(&format!(".{domain}")) {
-                return Err(f.error(
-                    "host",
-                    &format!(
-                        "give only the subdomain (e.g. \"home\", \"@\" or \"*\"), not \"{host}\""
-                    ),
-                ));
-            }
+        if is_within(&host, &domain) {
+            return Err(f.error(
+                "host",
+                &format!("give only the subdomain (e.g. \"home\", \"@\" or \"*\"), not \"{host}\""),
+            ));
         }
         let api_key = f.secret("api_key")?;
         let secret_api_key = f.secret("secret_api_key")?;
@@ -101,15 +92,11 @@ impl Porkbun {
 
     /// Reads the record; edits it only when it holds another address, because Porkbun answers
     /// an edit that changes nothing with an error.
-    pub fn update_family(
-        &self,
-        send: &mut dyn FnMut(&Request) -> Result<Reply, Error>,
-        ip: IpAddr,
-    ) -> Result<Success, Error> {
+    pub fn update_family(&self, send: &mut SendFn, ip: IpAddr) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
         let reply = send(&self.build_retrieve(rr))?;
         let existing = parse_retrieve(&reply, rr, &self.fqdn())?;
-        if existing.content.trim().parse::<IpAddr>() == Ok(ip) {
+        if holds(&existing.content, ip) {
             return Ok(Success::NoChange);
         }
         let reply = send(&self.build_edit(rr, ip, &existing))?;
@@ -119,11 +106,7 @@ impl Porkbun {
 
 impl Provider for Porkbun {
     fn fqdn(&self) -> String {
-        if self.host.is_empty() {
-            self.domain.clone()
-        } else {
-            format!("{}.{}", self.host, self.domain)
-        }
+        full_name(&self.host, &self.domain)
     }
 
     fn supports_v6(&self) -> bool {
@@ -132,14 +115,7 @@ impl Provider for Porkbun {
 
     /// Each family starts with reading its record.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| Planned {
-                request: self.build_retrieve(Family::of(ip).rr()),
-                sets: Addrs::one(ip),
-            })
-            .collect()
+        Planned::each(addrs, |ip| self.build_retrieve(Family::of(ip).rr()))
     }
 
     /// The answer to the edit; `update` drives the whole exchange.
@@ -153,12 +129,7 @@ impl Provider for Porkbun {
         addrs: Addrs,
         _cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        let mut send = |req: &Request| send_logged(client, req);
-        addrs
-            .list()
-            .into_iter()
-            .map(|ip| (Family::of(ip), self.update_family(&mut send, ip)))
-            .collect()
+        update_each(client, addrs, |send, ip| self.update_family(send, ip))
     }
 }
 
@@ -284,16 +255,7 @@ fn classify_error(message: &str, reply: &Reply) -> Error {
     } else if m.starts_with("Edit error") {
         Error::transient(format!("Porkbun: {m}"))
     } else {
-        match reply.status {
-            401 | 403 => Error::fatal(format!("Porkbun: {m} (HTTP {})", reply.status)),
-            429 | 500..=599 => match reply.retry_after_secs() {
-                Some(s) => {
-                    Error::transient_after(format!("Porkbun: {m} (HTTP {})", reply.status), s)
-                }
-                None => Error::transient(format!("Porkbun: {m} (HTTP {})", reply.status)),
-            },
-            status => Error::transient(format!("Porkbun: {m} (HTTP {status})")),
-        }
+        status_error(reply, format!("Porkbun: {m} (HTTP {})", reply.status))
     }
 }
 
@@ -301,24 +263,13 @@ fn classify_error(message: &str, reply: &Reply) -> Error {
 mod tests {
     use super::*;
     use crate::error::Class;
+    use crate::provider::testutil::{body, config, config_err, exchange, ip, reply};
 
     const RETRIEVED: &str = r#"{"status":"SUCCESS","records":[{"id":"…","name":"sub.example.com","type":"A","content":"192.0.2.1","ttl":"600","prio":"0","notes":""}]}"#;
     const BAD_KEY: &str = r#"{"status":"ERROR","message":"Invalid API key. (002)"}"#;
     const BAD_DOMAIN: &str = r#"{"status":"ERROR","message":"Invalid domain."}"#;
     const EDIT_ERROR: &str =
         r#"{"status":"ERROR","message":"Edit error: We were unable to edit the DNS record."}"#;
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
 
     fn porkbun(host: &str) -> Porkbun {
         Porkbun {
@@ -328,10 +279,6 @@ mod tests {
             api_key: Secret::new("pk1_k\"ey".into()),
             secret_api_key: Secret::new("sk1_secret".into()),
         }
-    }
-
-    fn body(r: &Request) -> String {
-        String::from_utf8(r.body.clone().unwrap()).unwrap()
     }
 
     #[test]
@@ -484,30 +431,18 @@ mod tests {
         assert_eq!(e.retry_after_secs(), Some(90));
     }
 
-    /// Runs `update_family` against scripted answers; returns the outcome and the requests.
-    fn exchange(
-        p: &Porkbun,
-        ip: IpAddr,
-        answers: &[Reply],
-    ) -> (Result<Success, Error>, Vec<Request>) {
-        let mut sent = Vec::new();
-        let mut answers = answers.iter();
-        let mut send = |r: &Request| {
-            sent.push(r.clone());
-            Ok(answers.next().expect("an answer for every request").clone())
-        };
-        let out = p.update_family(&mut send, ip);
-        (out, sent)
-    }
-
     #[test]
     fn same_content_is_no_change_without_an_edit() {
         let p = porkbun("sub");
-        let (out, sent) = exchange(&p, ip("192.0.2.1"), &[reply(200, RETRIEVED)]);
+        let (out, sent) = exchange(&[reply(200, RETRIEVED)], |send| {
+            p.update_family(send, ip("192.0.2.1"))
+        });
         assert_eq!(out, Ok(Success::NoChange));
         assert_eq!(sent.len(), 1);
         let v6 = r#"{"status":"SUCCESS","records":[{"type":"AAAA","content":"2A01:4F8:10:20:0:0:0:5","ttl":"600"}]}"#;
-        let (out, sent) = exchange(&p, ip("2a01:4f8:10:20::5"), &[reply(200, v6)]);
+        let (out, sent) = exchange(&[reply(200, v6)], |send| {
+            p.update_family(send, ip("2a01:4f8:10:20::5"))
+        });
         assert_eq!(out, Ok(Success::NoChange));
         assert_eq!(sent.len(), 1);
     }
@@ -516,27 +451,27 @@ mod tests {
     fn other_content_is_edited() {
         let p = porkbun("sub");
         let ok = reply(200, r#"{"status":"SUCCESS"}"#);
-        let (out, sent) = exchange(&p, ip("81.2.69.160"), &[reply(200, RETRIEVED), ok]);
+        let (out, sent) = exchange(&[reply(200, RETRIEVED), ok], |send| {
+            p.update_family(send, ip("81.2.69.160"))
+        });
         assert_eq!(out, Ok(Success::Updated));
         assert_eq!(sent.len(), 2);
         assert!(sent[1].wire_url().contains("/editByNameType/"));
-        let (out, sent) = exchange(&p, ip("81.2.69.160"), &[reply(400, BAD_KEY)]);
+        let (out, sent) = exchange(&[reply(400, BAD_KEY)], |send| {
+            p.update_family(send, ip("81.2.69.160"))
+        });
         assert_eq!(out.unwrap_err().class(), Class::Fatal);
         assert_eq!(sent.len(), 1);
-    }
-
-    fn config(keys: &str) -> Result<crate::config::Config, Error> {
-        let text = format!("[[record]]\nprovider = \"porkbun\"\n{keys}");
-        crate::config::parse_config(&text, std::path::Path::new("/etc/ddnsup/config.toml"))
     }
 
     const KEYS: &str = "api_key = \"pk1_a\"\nsecret_api_key = \"sk1_b\"\n";
 
     #[test]
     fn config_keys_are_checked() {
-        let c = config(&format!(
-            "domain = \"Example.com.\"\nhost = \"@\"\nfamily = \"both\"\n{KEYS}"
-        ))
+        let c = config(
+            "porkbun",
+            &format!("domain = \"Example.com.\"\nhost = \"@\"\nfamily = \"both\"\n{KEYS}"),
+        )
         .unwrap();
         let r = &c.records[0];
         assert_eq!(r.label(), "example.com (porkbun)");
@@ -545,9 +480,13 @@ mod tests {
             planned[0].request.wire_url(),
             "https://api.porkbun.com/api/json/v3/dns/retrieveByNameType/example.com/A"
         );
-        let c = config(&format!("domain = \"example.com\"\nhost = \"\"\n{KEYS}")).unwrap();
+        let c = config(
+            "porkbun",
+            &format!("domain = \"example.com\"\nhost = \"\"\n{KEYS}"),
+        )
+        .unwrap();
         assert_eq!(c.records[0].provider.fqdn(), "example.com");
-        let c = config(&format!(
+        let c = config("porkbun", &format!(
             "domain = \"example.com\"\nhost = \"*.lab\"\nserver = \"https://127.0.0.1:8443\"\n{KEYS}"
         ))
         .unwrap();
@@ -598,12 +537,9 @@ mod tests {
                 "key \"server\"",
             ),
         ] {
-            let e = config(&keys)
-                .err()
-                .unwrap_or_else(|| panic!("accepted {keys}"));
-            assert_eq!(e.exit_code(), 2);
-            assert!(e.to_string().contains(text), "{e}");
-            assert!(!e.to_string().contains("sk1_b"), "{e}");
+            let e = config_err("porkbun", &keys);
+            assert!(e.contains(text), "{e}");
+            assert!(!e.contains("sk1_b"), "{e}");
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Shared fixtures for the integration tests: a temp config/state per test and provider replies.
 #![allow(dead_code)]
 
-use crate::support::{MockServer, Output, Reply, Run, TempDir, TestCa, script};
+use crate::support::{MockServer, Output, Recorded, Reply, Run, TempDir, TestCa, script};
 use std::path::PathBuf;
 
 /// Namecheap's current success reply (PROTOCOLS.md §1.2 b), for `ip`.
@@ -55,13 +55,32 @@ impl Env {
 
     /// Writes the config: settings, `[ip] sources`, then `records`; mode 0600.
     pub fn write_config(&self, timeout: u64, sources: &[String], records: &str) {
+        self.write_config_dual(timeout, sources, &[], records);
+    }
+
+    /// Like `write_config`, with `sources6` too when there are any.
+    pub fn write_config_dual(
+        &self,
+        timeout: u64,
+        sources: &[String],
+        sources6: &[String],
+        records: &str,
+    ) {
         use std::os::unix::fs::PermissionsExt;
-        let sources: Vec<String> = sources.iter().map(|s| format!("{s:?}")).collect();
+        let list = |urls: &[String]| {
+            let quoted: Vec<String> = urls.iter().map(|s| format!("{s:?}")).collect();
+            quoted.join(", ")
+        };
+        let sources6 = if sources6.is_empty() {
+            String::new()
+        } else {
+            format!("sources6 = [{}]\n", list(sources6))
+        };
         let text = format!(
-            "timeout = {timeout}\nca_file = {:?}\nstate_file = {:?}\n\n[ip]\nsources = [{}]\n\n{records}",
+            "timeout = {timeout}\nca_file = {:?}\nstate_file = {:?}\n\n[ip]\nsources = [{}]\n{sources6}\n{records}",
             self.ca_file,
             self.state,
-            sources.join(", ")
+            list(sources)
         );
         std::fs::write(&self.config, text).unwrap();
         std::fs::set_permissions(&self.config, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -88,6 +107,20 @@ impl Env {
     pub fn state_text(&self) -> Option<String> {
         std::fs::read_to_string(&self.state).ok()
     }
+
+    /// A `--dry-run -vv` pass, before anything was sent: it must exit 0, leave the state as it
+    /// was and send nothing, so every server in `unasked` still has no request.
+    #[track_caller]
+    pub fn dry_run(&self, unasked: &[&MockServer]) -> Output {
+        let state = self.state_text();
+        let out = self.run(&["--dry-run", "-vv"]);
+        expect_code(&out, 0);
+        for server in unasked {
+            assert_eq!(server.count(), 0, "a dry run sends nothing");
+        }
+        assert_eq!(self.state_text(), state, "a dry run writes no state");
+        out
+    }
 }
 
 pub fn namecheap_record(server: &str, password: &str) -> String {
@@ -103,5 +136,28 @@ pub fn expect_code(out: &Output, code: i32) {
         out.code, code,
         "stdout:\n{}\nstderr:\n{}",
         out.stdout, out.stderr
+    );
+}
+
+/// Asserts that none of `secrets` shows in the runs' stdout or stderr, nor in `texts` (such as
+/// the state file).
+#[track_caller]
+pub fn no_secret(runs: &[&Output], texts: &[&str], secrets: &[&str]) {
+    let outputs = runs
+        .iter()
+        .flat_map(|r| [r.stdout.as_str(), r.stderr.as_str()]);
+    for text in outputs.chain(texts.iter().copied()) {
+        for secret in secrets {
+            assert!(!text.contains(secret), "a secret shows in:\n{text}");
+        }
+    }
+}
+
+/// Asserts that a request carried `Authorization: Bearer <token>`.
+#[track_caller]
+pub fn expect_bearer(r: &Recorded, token: &str) {
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {token}").as_str())
     );
 }

@@ -1,0 +1,132 @@
+//! Plumbing shared by the JSON APIs that read a record before they change it (Porkbun, Gandi,
+//! DigitalOcean): the exchange of several requests, Bearer tokens, bodies and error replies.
+use super::{Addrs, StatusClass, Success, short};
+use crate::config::Secret;
+use crate::detect::Family;
+use crate::error::Error;
+use crate::http::{Client, Reply, Request};
+use crate::json::parse_json;
+use nanoserde::DeJson;
+use std::net::IpAddr;
+
+/// Sends one request of an exchange and returns the reply: the network in `update`, scripted
+/// answers in tests.
+pub type SendFn<'a> = dyn FnMut(&Request) -> Result<Reply, Error> + 'a;
+
+/// Sends one request of a multi-step exchange, shown (secrets hidden) with its answer at debug level.
+pub fn send_logged(client: &Client, req: &Request) -> Result<Reply, Error> {
+    log::debug!("sending {}", req.redacted());
+    let reply = client.send(req);
+    if let Ok(r) = &reply {
+        log::debug!("answer: HTTP {}: {}", r.status, short(&r.text()));
+    }
+    reply
+}
+
+/// Runs `exchange` for each address in turn (IPv4 first), its requests sent with [`send_logged`].
+pub fn update_each(
+    client: &Client,
+    addrs: Addrs,
+    mut exchange: impl FnMut(&mut SendFn, IpAddr) -> Result<Success, Error>,
+) -> Vec<(Family, Result<Success, Error>)> {
+    let mut send = |req: &Request| send_logged(client, req);
+    addrs
+        .list()
+        .into_iter()
+        .map(|ip| (Family::of(ip), exchange(&mut send, ip)))
+        .collect()
+}
+
+/// `Authorization: Bearer <token>`, hidden when shown.
+pub fn bearer(req: Request, token: &Secret) -> Request {
+    req.secret_header("Authorization", format!("Bearer {}", token.expose()))
+}
+
+/// Whether a record's text is `ip`, however the provider spells the address.
+pub fn holds(text: &str, ip: IpAddr) -> bool {
+    text.trim().parse::<IpAddr>() == Ok(ip)
+}
+
+/// The body as `T`; JSON that does not fit is transient: `<provider>: unexpected <what> (...)`.
+pub fn parse_body<T: DeJson>(reply: &Reply, provider: &str, what: &str) -> Result<T, Error> {
+    parse_json::<T>(&reply.text())
+        .map_err(|e| Error::transient(format!("{provider}: unexpected {what} ({e})")))
+}
+
+/// The usual JSON error body: `{"id":"Unauthorized","message":"Unable to authenticate you"}`.
+#[derive(DeJson, Default)]
+struct ErrorJson {
+    #[nserde(default)]
+    id: String,
+    #[nserde(default)]
+    message: String,
+}
+
+/// `: <message>` from a JSON error body (else its `id`, else the start of the text); empty
+/// when there is none.
+pub fn error_detail(reply: &Reply) -> String {
+    let text = reply.text();
+    let shown = match parse_json::<ErrorJson>(&text) {
+        Ok(e) if !e.message.trim().is_empty() => short(&e.message),
+        Ok(e) if !e.id.trim().is_empty() => short(&e.id),
+        _ => short(&text),
+    };
+    if shown.is_empty() {
+        shown
+    } else {
+        format!(": {shown}")
+    }
+}
+
+/// A token API's failure by its status: a refused token is fatal (`scope` says what else the
+/// token needs), rate limits and server errors are transient (`Retry-After` kept).
+pub fn token_error(reply: &Reply, provider: &str, scope: &str) -> Error {
+    let status = reply.status;
+    let detail = error_detail(reply);
+    let class = StatusClass::of(status);
+    let message = match class {
+        StatusClass::Refused => format!(
+            "{provider} refused the token (HTTP {status}{detail}); check `token` and {scope}"
+        ),
+        StatusClass::Busy => format!("{provider}: HTTP {status}{detail}"),
+        StatusClass::Unexpected => format!("{provider}: unexpected HTTP {status}{detail}"),
+    };
+    class.error(reply, message)
+}
+
+/// A 404 for the zone itself: the token cannot see it, which needs a person. `what` names the
+/// zone as the provider calls it (`domain example.com`).
+pub fn unknown_zone(reply: &Reply, provider: &str, what: &str) -> Error {
+    Error::fatal(format!(
+        "{provider}: no {what} for this token (HTTP 404{}); check `zone`",
+        error_detail(reply)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::testutil::{ip, reply};
+
+    #[test]
+    fn holds_any_spelling_of_the_address() {
+        let v6 = ip("2a01:4f8:10:20::5");
+        assert!(holds(" 2A01:4F8:10:20:0:0:0:5\n", v6));
+        assert!(!holds("2a01:4f8:10:20::6", v6));
+        assert!(!holds("", v6));
+    }
+
+    #[test]
+    fn error_details() {
+        assert_eq!(
+            error_detail(&reply(401, r#"{"id":"x","message":"Nope"}"#)),
+            ": Nope"
+        );
+        assert_eq!(
+            error_detail(&reply(401, r#"{"id":"forbidden"}"#)),
+            ": forbidden"
+        );
+        assert_eq!(error_detail(&reply(502, "<html>Bad")), ": <html>Bad");
+        assert_eq!(error_detail(&reply(502, "")), "");
+    }
+}
