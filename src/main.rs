@@ -7,6 +7,7 @@ mod decide;
 mod detect;
 mod dnswire;
 mod error;
+mod family;
 mod http;
 mod json;
 mod lock;

@@ -6,36 +6,7 @@ pub mod web;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// An address family, and the DNS record type it updates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Family {
-    V4,
-    V6,
-}
-
-impl Family {
-    pub const BOTH: [Family; 2] = [Family::V4, Family::V6];
-
-    /// `A` or `AAAA`.
-    pub fn rr(self) -> &'static str {
-        match self {
-            Family::V4 => "A",
-            Family::V6 => "AAAA",
-        }
-    }
-
-    /// `IPv4` or `IPv6`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Family::V4 => "IPv4",
-            Family::V6 => "IPv6",
-        }
-    }
-
-    pub fn of(ip: IpAddr) -> Family {
-        if ip.is_ipv4() { Family::V4 } else { Family::V6 }
-    }
-}
+pub use crate::family::Family;
 
 /// Why an IPv4 address cannot be the home's public address, or `None` when it can.
 pub fn why_not_public_v4(ip: Ipv4Addr) -> Option<&'static str> {

@@ -2,8 +2,8 @@
 //! DigitalOcean): the exchange of several requests, Bearer tokens, bodies and error replies.
 use super::{Addrs, StatusClass, Success, short};
 use crate::config::Secret;
-use crate::detect::Family;
 use crate::error::Error;
+use crate::family::Family;
 use crate::http::{Client, Reply, Request};
 use crate::json::parse_json;
 use nanoserde::DeJson;

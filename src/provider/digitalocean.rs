@@ -3,8 +3,8 @@ use super::api::{SendFn, bearer, holds, parse_body, token_error, unknown_zone, u
 use super::names::{is_within, parse_record_name, required_name};
 use super::{Addrs, Cache, Planned, Provider, Success, short};
 use crate::config::{Fields, Secret};
-use crate::detect::Family;
 use crate::error::Error;
+use crate::family::Family;
 use crate::http::{Client, Method, Reply, Request};
 use nanoserde::{DeJson, DeJsonErr, DeJsonState, SerJson};
 use std::net::IpAddr;

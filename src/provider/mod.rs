@@ -16,8 +16,8 @@ pub mod rfc2136;
 mod testutil;
 
 use crate::config::Fields;
-use crate::detect::Family;
 use crate::error::Error;
+use crate::family::Family;
 use crate::http::{Client, Reply, Request};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

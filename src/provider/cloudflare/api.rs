@@ -5,8 +5,8 @@ use super::wire::{
     ApiError, CreateBody, DnsRecord, Envelope, PatchBody, RecordReply, RecordsReply, ZonesReply,
 };
 use super::{Cloudflare, NewRecord};
-use crate::detect::Family;
 use crate::error::Error;
+use crate::family::Family;
 use crate::http::{Method, Reply, Request};
 use crate::json::parse_json;
 use crate::provider::{Success, classify_status, short};

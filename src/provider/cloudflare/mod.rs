@@ -9,8 +9,8 @@ mod wire;
 
 use super::{Addrs, Cache, Planned, Provider, Success};
 use crate::config::{Fields, Secret};
-use crate::detect::Family;
 use crate::error::Error;
+use crate::family::Family;
 use crate::http::{Client, Reply, Request};
 use api::{
     Fail, FoundRecord, parse_created, parse_patch, parse_records, parse_zones, settle, valid_id,

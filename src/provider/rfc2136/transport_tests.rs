@@ -1,8 +1,8 @@
 //! RFC 2136 exchange tests against loopback fakes: strays, the TCP fallback, large messages,
 //! silence and refusal.
 use super::*;
-use crate::detect::Family;
 use crate::error::Class;
+use crate::family::Family;
 use crate::http::Client;
 use crate::provider::rfc2136::Rfc2136;
 use crate::provider::rfc2136::tests::{reply, v4, vector_key, vector_provider};
