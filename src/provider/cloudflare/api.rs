@@ -29,7 +29,7 @@ const MAX_ID_LEN: usize = 64;
 
 impl Cloudflare {
     fn authorized(&self, req: Request) -> Request {
-        req.secret_header("Authorization", format!("Bearer {}", self.token.expose()))
+        crate::provider::api::bearer(req, &self.token)
     }
 
     /// `GET /zones?name=<zone>`.

@@ -7,7 +7,7 @@ mod api;
 mod punycode;
 mod wire;
 
-use super::{Addrs, Cache, Planned, Provider, Success};
+use super::{Addrs, Cache, Planned, Provider, Success, names};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::family::Family;
@@ -47,10 +47,10 @@ impl Cloudflare {
     pub fn from_config(f: &mut Fields) -> Result<Cloudflare, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
         let zone = f.required_str("zone")?;
-        let zone = parse_dns_name(&zone, false).map_err(|m| f.error("zone", &m))?;
+        let zone = names::parse_dns_name(&zone).map_err(|m| f.error("zone", &m))?;
         let name = f.required_str("name")?;
-        let name = parse_dns_name(&name, true).map_err(|m| f.error("name", &m))?;
-        if name != zone && !name.ends_with(&format!(".{zone}")) {
+        let name = names::parse_record_name(&name).map_err(|m| f.error("name", &m))?;
+        if !names::is_within(&name, &zone) {
             return Err(f.error(
                 "name",
                 &format!("\"{name}\" is not inside zone \"{zone}\" (give the full name, e.g. \"home.{zone}\")"),
@@ -333,31 +333,6 @@ impl Provider for Cloudflare {
     ) -> Vec<(Family, Result<Success, Error>)> {
         self.update_with(&|req: &Request| client.send(req), addrs, cache)
     }
-}
-
-/// A DNS name as written in the config: ASCII (IDN in its `xn--` form), lowercased, without
-/// a trailing dot; `*` allowed as the first label of a record name.
-fn parse_dns_name(given: &str, wildcard: bool) -> Result<String, String> {
-    let name = given.trim().trim_end_matches('.').to_ascii_lowercase();
-    if !name.is_ascii() {
-        return Err(format!(
-            "\"{given}\": write an internationalised name in its xn-- (punycode) form"
-        ));
-    }
-    if name.len() > 253 || !name.contains('.') {
-        return Err(format!("\"{given}\" is not a full domain name"));
-    }
-    for (i, label) in name.split('.').enumerate() {
-        let ok = (1..=63).contains(&label.len())
-            && (label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                || (wildcard && i == 0 && label == "*"));
-        if !ok {
-            return Err(format!("\"{given}\" is not a valid domain name"));
-        }
-    }
-    Ok(name)
 }
 
 #[cfg(test)]

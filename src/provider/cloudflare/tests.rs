@@ -200,18 +200,18 @@ fn config_mistakes_name_record_and_key() {
 #[test]
 fn dns_names() {
     assert_eq!(
-        parse_dns_name("Home.Example.com.", false),
+        names::parse_dns_name("Home.Example.com."),
         Ok("home.example.com".to_string())
     );
     assert_eq!(
-        parse_dns_name("*.example.com", true),
+        names::parse_record_name("*.example.com"),
         Ok("*.example.com".to_string())
     );
-    assert!(parse_dns_name("*.example.com", false).is_err());
-    assert!(parse_dns_name("a..example.com", false).is_err());
-    assert!(parse_dns_name("com", false).is_err());
-    assert!(parse_dns_name(&format!("{}.com", "a".repeat(64)), false).is_err());
-    assert!(parse_dns_name("a/b.example.com", false).is_err());
+    assert!(names::parse_dns_name("*.example.com").is_err());
+    assert!(names::parse_dns_name("a..example.com").is_err());
+    assert!(names::parse_dns_name("com").is_err());
+    assert!(names::parse_dns_name(&format!("{}.com", "a".repeat(64))).is_err());
+    assert!(names::parse_dns_name("a/b.example.com").is_err());
     assert!(valid_id("023e105f4ecef8ad9ca31a8372d0c353"));
     assert!(!valid_id(""));
     assert!(!valid_id("a/b"));
