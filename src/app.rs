@@ -127,7 +127,7 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
         None
     } else {
         let lock = crate::lock::acquire(&config.state_file)?;
-        log::debug!("holding {}", lock.path.display());
+        detail!("holding {}", lock.path.display());
         Some(lock)
     };
     start_watchdog(config);
@@ -357,7 +357,7 @@ fn save(file: &mut StateFile, state: &mut State, config: &Config) -> Result<(), 
     match file.save(state) {
         Ok(wrote) => {
             if wrote {
-                log::debug!("state written to {}", file.path.display());
+                detail!("state written to {}", file.path.display());
             }
             Ok(())
         }

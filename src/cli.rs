@@ -19,7 +19,7 @@ Options:
       --force         update every record now, stopped and backed-off ones too
       --dry-run       find the address and decide, print the requests that would be
                       sent (secrets hidden); send no update, write no state
-  -v, --verbose       more detail (-vv: debug)
+  -v, --verbose       more detail: each source's answer, the requests sent (secrets hidden)
   -q, --quiet         warnings and errors only
   -V, --version       print the version
   -h, --help          print this help

@@ -1,4 +1,6 @@
 //! ddnsup entry point: arguments -> logger -> app::run -> exit code; nothing else.
+#[macro_use]
+mod logging;
 mod app;
 mod cli;
 mod clock;
@@ -39,10 +41,9 @@ fn try_main() -> i32 {
     };
     let level = match args.verbosity {
         i8::MIN..=-1 => log::LevelFilter::Warn,
-        0 => log::LevelFilter::Info,
-        1 => log::LevelFilter::Debug,
-        _ => log::LevelFilter::Trace,
+        _ => log::LevelFilter::Info,
     };
+    logging::set_verbose(args.verbosity > 0);
     // Only our own lines: dependencies' logs could carry request details.
     let _ = simple_logger::SimpleLogger::new()
         .with_level(log::LevelFilter::Off)

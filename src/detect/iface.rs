@@ -194,7 +194,7 @@ pub fn interface_v6(name: &str) -> Result<Ipv6Addr, String> {
     let mut listed = false;
     for e in entries.iter().filter(|e| e.ifname == name) {
         listed = true;
-        log::debug!(
+        detail!(
             "{name} (index {}): {}/{} scope {:#04x} flags {:#04x}",
             e.ifindex,
             e.addr,

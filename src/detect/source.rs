@@ -128,7 +128,7 @@ pub fn detect(
     for source in sources {
         match source.ask(client, family) {
             Ok(ip) => {
-                log::debug!("{}: {} {ip}", source.describe(), family.name());
+                detail!("{}: {} {ip}", source.describe(), family.name());
                 answers.push((source.describe(), ip));
                 if let Some(ip) = agreed(&answers, agree) {
                     warn_disagreement(&answers, ip);
@@ -136,7 +136,7 @@ pub fn detect(
                 }
             }
             Err(e) => {
-                log::debug!("{e}");
+                detail!("{e}");
                 failures.push(e);
             }
         }

@@ -15,10 +15,10 @@ pub type SendFn<'a> = dyn FnMut(&Request) -> Result<Reply, Error> + 'a;
 
 /// Sends one request of a multi-step exchange, shown (secrets hidden) with its answer at debug level.
 pub fn send_logged(client: &Client, req: &Request) -> Result<Reply, Error> {
-    log::debug!("sending {}", req.redacted());
+    detail!("sending {}", req.redacted());
     let reply = client.send(req);
     if let Ok(r) = &reply {
-        log::debug!("answer: HTTP {}: {}", r.status, short(&r.text()));
+        detail!("answer: HTTP {}: {}", r.status, short(&r.text()));
     }
     reply
 }

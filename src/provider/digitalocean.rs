@@ -87,7 +87,7 @@ impl DigitalOcean {
             let reply = send(&self.build_patch(id, rr, ip))?;
             match parse_patch(&reply, ip) {
                 Err(Patched::Gone) => {
-                    log::debug!("{}: record id {id} is gone; looking it up again", self.name);
+                    detail!("{}: record id {id} is gone; looking it up again", self.name);
                     cache.clear();
                 }
                 Err(Patched::Failed(e)) => return Err(e),

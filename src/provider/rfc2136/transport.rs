@@ -118,20 +118,20 @@ pub(super) fn exchange(
 ) -> Result<Vec<u8>, Error> {
     let failed = |what: &str, how: String| Error::transient(format!("{what} {server}: {how}"));
     if wire.len() > MAX_UDP_MESSAGE {
-        log::debug!(
+        detail!(
             "sending the UPDATE ({} bytes) to {server} over TCP",
             wire.len()
         );
         return exchange_tcp(server, wire, timeout).map_err(|e| failed("TCP to", e));
     }
-    log::debug!(
+    detail!(
         "sending the UPDATE ({} bytes) to {server} over UDP",
         wire.len()
     );
     match exchange_udp(server, wire, id, timeout).map_err(|e| failed("UDP to", e))? {
         Some(reply) => Ok(reply),
         None => {
-            log::debug!("the UDP reply is truncated; sending the UPDATE over TCP");
+            detail!("the UDP reply is truncated; sending the UPDATE over TCP");
             exchange_tcp(server, wire, timeout).map_err(|e| failed("TCP to", e))
         }
     }
