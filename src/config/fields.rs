@@ -1,0 +1,275 @@
+//! `Fields`: one config table's keys read by name, unknown keys refused, the record fingerprinted.
+use super::{
+    MAX_SECRET_FILE_BYTES, Secret, check_url, endpoint_url, resolve, warn_if_world_readable,
+};
+use crate::error::Error;
+use crate::toml::{Table, Value};
+use std::path::PathBuf;
+
+/// One table's keys, read by name; remembers what was read, to reject unknown keys and to
+/// fingerprint the record.
+pub struct Fields<'a> {
+    pub label: String,
+    table: &'a Table,
+    dir: PathBuf,
+    asked: Vec<String>,
+    seen: Vec<(String, String)>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(label: String, table: &'a Table, dir: PathBuf) -> Fields<'a> {
+        Fields {
+            label,
+            table,
+            dir,
+            asked: Vec::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    pub fn error(&self, key: &str, message: &str) -> Error {
+        Error::Config(format!("{}: key \"{key}\": {message}", self.label))
+    }
+
+    /// A missing key; when the table holds a near miss, the typo is the better message.
+    pub fn missing(&self, key: &str) -> Error {
+        self.typo_of(key)
+            .unwrap_or_else(|| Error::Config(format!("{}: missing key \"{key}\"", self.label)))
+    }
+
+    fn typo_of(&self, wanted: &str) -> Option<Error> {
+        let (typo, _) = self
+            .table
+            .entries
+            .iter()
+            .find(|(k, _)| k != wanted && edit_distance(k, wanted) <= 2)?;
+        Some(Error::Config(format!(
+            "{}: unknown key \"{typo}\" (did you mean \"{wanted}\"?)",
+            self.label
+        )))
+    }
+
+    pub(super) fn wrong_type(&self, key: &str, want: &str, got: &Value) -> Error {
+        let found = got.type_name();
+        let article = if found.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        self.error(key, &format!("must be a {want}, not {article} {found}"))
+    }
+
+    pub(super) fn get(&mut self, key: &str) -> Result<Option<&'a Value>, Error> {
+        self.asked.push(key.to_string());
+        Ok(self.table.get(key))
+    }
+
+    pub fn str(&mut self, key: &str) -> Result<Option<String>, Error> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(Value::String(s)) => {
+                self.seen.push((key.to_string(), s.clone()));
+                Ok(Some(s.clone()))
+            }
+            Some(other) => Err(self.wrong_type(key, "string", other)),
+        }
+    }
+
+    pub fn required_str(&mut self, key: &str) -> Result<String, Error> {
+        match self.str(key)? {
+            Some(s) if s.trim().is_empty() => Err(self.error(key, "must not be empty")),
+            Some(s) => Ok(s),
+            None => Err(self.missing(key)),
+        }
+    }
+
+    pub fn bool(&mut self, key: &str) -> Result<Option<bool>, Error> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(Value::Boolean(b)) => {
+                self.seen.push((key.to_string(), b.to_string()));
+                Ok(Some(*b))
+            }
+            Some(other) => Err(self.wrong_type(key, "boolean (true or false)", other)),
+        }
+    }
+
+    pub fn int_in(&mut self, key: &str, min: i64, max: i64) -> Result<Option<i64>, Error> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(Value::Integer(n)) if (min..=max).contains(n) => {
+                self.seen.push((key.to_string(), n.to_string()));
+                Ok(Some(*n))
+            }
+            Some(Value::Integer(n)) => {
+                Err(self.error(key, &format!("{n} is out of range {min}..={max}")))
+            }
+            Some(other) => Err(self.wrong_type(key, "whole number", other)),
+        }
+    }
+
+    pub(super) fn table(&mut self, key: &str) -> Result<Option<&'a Table>, Error> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(Value::Table(t)) => Ok(Some(t)),
+            Some(other) => Err(self.wrong_type(key, "table ([{key}])", other)),
+        }
+    }
+
+    pub(super) fn tables(&mut self, key: &str) -> Result<Vec<&'a Table>, Error> {
+        let wrong = || self.error(key, &format!("must be written as [[{key}]] tables"));
+        match self.table.get(key) {
+            None => {
+                self.asked.push(key.to_string());
+                Ok(Vec::new())
+            }
+            Some(Value::Array(items)) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match item {
+                        Value::Table(t) => out.push(t),
+                        _ => return Err(wrong()),
+                    }
+                }
+                self.asked.push(key.to_string());
+                Ok(out)
+            }
+            Some(_) => Err(wrong()),
+        }
+    }
+
+    /// A secret given inline (`key`) or in a file (`key_file`), exactly one of them.
+    pub fn secret(&mut self, key: &str) -> Result<Secret, Error> {
+        let file_key = format!("{key}_file");
+        let inline = self.str(key)?;
+        let file = self.str(&file_key)?;
+        let value = match (inline, file) {
+            (Some(_), Some(_)) => {
+                return Err(self.error(key, &format!("set either {key} or {file_key}, not both")));
+            }
+            (Some(v), None) => v,
+            (None, Some(p)) => {
+                let v = self
+                    .read_secret_file(&p)
+                    .map_err(|m| self.error(&file_key, &m))?;
+                self.seen.push((key.to_string(), v.clone()));
+                v
+            }
+            (None, None) => {
+                return Err(self.typo_of(key).unwrap_or_else(|| {
+                    Error::Config(format!(
+                        "{}: missing key \"{key}\" (or \"{file_key}\")",
+                        self.label
+                    ))
+                }));
+            }
+        };
+        if value.is_empty() {
+            return Err(self.error(key, "must not be empty"));
+        }
+        Ok(Secret(value))
+    }
+
+    /// A secret that only lives in a file named by `key` (e.g. a whole TSIG key file). Its
+    /// text joins the fingerprint, so editing the file counts as a configuration change.
+    pub fn secret_file(&mut self, key: &str) -> Result<Option<Secret>, Error> {
+        let Some(p) = self.str(key)? else {
+            return Ok(None);
+        };
+        let text = self.read_secret_file(&p).map_err(|m| self.error(key, &m))?;
+        self.seen.push((format!("{key} contents"), text.clone()));
+        Ok(Some(Secret(text)))
+    }
+
+    fn read_secret_file(&self, p: &str) -> Result<String, String> {
+        let path = resolve(&self.dir, p);
+        let shown = path.display();
+        let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        if meta.len() > MAX_SECRET_FILE_BYTES {
+            return Err(format!("{shown} is too large for a secret"));
+        }
+        warn_if_world_readable(&path, &meta);
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        Ok(text.trim_end_matches(['\n', '\r']).to_string())
+    }
+
+    /// The record's endpoint: `server` (or `default`) with `path` added when the URL has none.
+    pub fn endpoint(&mut self, default: &str, path: &str) -> Result<String, Error> {
+        let allow_http = self.bool("allow_http")?.unwrap_or(false);
+        let server = self.str("server")?.unwrap_or_else(|| default.to_string());
+        self.join_endpoint(&server, path, allow_http)
+    }
+
+    /// Like `endpoint`, for protocols with no default server.
+    pub fn endpoint_required(&mut self, path: &str) -> Result<String, Error> {
+        let allow_http = self.bool("allow_http")?.unwrap_or(false);
+        let server = self.required_str("server")?;
+        self.join_endpoint(&server, path, allow_http)
+    }
+
+    fn join_endpoint(&self, server: &str, path: &str, allow_http: bool) -> Result<String, Error> {
+        check_url(server, allow_http).map_err(|m| self.error("server", &m))?;
+        Ok(endpoint_url(server, path))
+    }
+
+    /// Rejects keys nobody asked for; returns the fingerprint of what was read.
+    pub fn finish(self) -> Result<String, Error> {
+        for (key, _) in &self.table.entries {
+            if !self.asked.iter().any(|k| k == key) {
+                let hint = self
+                    .asked
+                    .iter()
+                    .find(|k| edit_distance(k, key) <= 2)
+                    .map(|k| format!(" (did you mean \"{k}\"?)"))
+                    .unwrap_or_default();
+                return Err(Error::Config(format!(
+                    "{}: unknown key \"{key}\"{hint}",
+                    self.label
+                )));
+            }
+        }
+        let mut seen = self.seen;
+        seen.sort();
+        let mut hash = Fnv::new();
+        for (k, v) in &seen {
+            hash.write(k.as_bytes());
+            hash.write(&[0]);
+            hash.write(v.as_bytes());
+            hash.write(&[0]);
+        }
+        Ok(format!("{:016x}", hash.finish()))
+    }
+}
+
+/// FNV-1a, 64 bits: fingerprints and the state file's checksum.
+pub struct Fnv(u64);
+
+impl Fnv {
+    pub fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
