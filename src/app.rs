@@ -164,7 +164,7 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
                 config.sources.agree,
             );
             if let Err(e) = &result {
-                log::warn!("{e}");
+                log::warn!(target: "ddnsup", "{e}");
                 tally.transient += 1;
             }
             *found.slot(family) = Some(result);
@@ -266,8 +266,12 @@ fn record_outcome(
         Ok(how) => {
             let why = why(reason, old);
             match how {
-                Success::Updated => log::info!("{label}: updated {rr} to {ip}{why}"),
-                Success::NoChange => log::info!("{label}: {rr} already {ip} at the provider{why}"),
+                Success::Updated => {
+                    log::info!(target: "ddnsup", "{label}: updated {rr} to {ip}{why}")
+                }
+                Success::NoChange => {
+                    log::info!(target: "ddnsup", "{label}: {rr} already {ip} at the provider{why}")
+                }
             }
             decide::after_success(&key, &record.fingerprint, ip, now, how)
         }
@@ -275,13 +279,12 @@ fn record_outcome(
             let entry = decide::after_failure(old, &key, &record.fingerprint, now, &err);
             if entry.stopped {
                 tally.fatal += 1;
-                log::error!(
-                    "{label}: {rr} rejected: {err}; no more updates until the record's configuration changes (or --force)"
+                log::error!(target: "ddnsup", "{label}: {rr} rejected: {err}; no more updates until the record's configuration changes (or --force)"
                 );
             } else {
                 tally.transient += 1;
                 let wait = format_duration(entry.next.saturating_sub(now));
-                log::warn!("{label}: {rr} update failed: {err}; next try in {wait} or later");
+                log::warn!(target: "ddnsup", "{label}: {rr} update failed: {err}; next try in {wait} or later");
             }
             entry
         }
@@ -311,17 +314,16 @@ fn report_skip(
     match skip {
         Skip::Unchanged => {
             let ip = entry.map_or("", |e| e.ip.as_str());
-            log::info!("{label}: {rr} unchanged ({ip})");
+            log::info!(target: "ddnsup", "{label}: {rr} unchanged ({ip})");
         }
         Skip::BackingOff(until) => {
             tally.transient += 1;
             let wait = format_duration(until.saturating_sub(now));
-            log::warn!("{label}: {rr} waiting {wait} more before retrying (last: {last})");
+            log::warn!(target: "ddnsup", "{label}: {rr} waiting {wait} more before retrying (last: {last})");
         }
         Skip::Stopped => {
             tally.fatal += 1;
-            log::error!(
-                "{label}: {rr} stopped ({last}); fix the record's configuration or use --force"
+            log::error!(target: "ddnsup", "{label}: {rr} stopped ({last}); fix the record's configuration or use --force"
             );
         }
     }
@@ -330,8 +332,7 @@ fn report_skip(
 fn dry_run(record: &Record, addrs: Addrs) {
     for ip in addrs.list() {
         let rr = Family::of(ip).rr();
-        log::info!(
-            "{}: would update {rr} to {ip}; dry run, nothing sent",
+        log::info!(target: "ddnsup", "{}: would update {rr} to {ip}; dry run, nothing sent",
             record.label()
         );
     }
@@ -378,7 +379,7 @@ fn start_watchdog(config: &Config) {
         .saturating_add(10);
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(budget));
-        log::error!("run exceeded its time budget of {budget} s; exiting");
+        log::error!(target: "ddnsup", "run exceeded its time budget of {budget} s; exiting");
         std::process::exit(crate::error::EXIT_TRANSIENT);
     });
 }

@@ -20,7 +20,7 @@ pub fn verbose() -> bool {
 macro_rules! detail {
     ($($arg:tt)*) => {
         if $crate::logging::verbose() {
-            log::info!($($arg)*)
+            log::info!(target: "ddnsup", $($arg)*)
         }
     };
 }

@@ -53,8 +53,8 @@ fn try_main() -> i32 {
         Ok(()) => error::EXIT_OK,
         Err(e) => {
             match e {
-                error::Error::Records { .. } => log::warn!("{e}"),
-                _ => log::error!("{e}"),
+                error::Error::Records { .. } => log::warn!(target: "ddnsup", "{e}"),
+                _ => log::error!(target: "ddnsup", "{e}"),
             }
             e.exit_code()
         }

@@ -81,16 +81,14 @@ impl StateFile {
             Ok(Some(bytes)) => match parse_state(&bytes) {
                 Ok(state) => (Some(bytes), state),
                 Err(why) => {
-                    log::warn!(
-                        "state file {} is unusable ({why}); starting without history",
+                    log::warn!(target: "ddnsup", "state file {} is unusable ({why}); starting without history",
                         path.display()
                     );
                     (Some(bytes), State::default())
                 }
             },
             Err(e) => {
-                log::warn!(
-                    "cannot read state file {} ({e}); starting without history",
+                log::warn!(target: "ddnsup", "cannot read state file {} ({e}); starting without history",
                     path.display()
                 );
                 (None, State::default())

@@ -323,8 +323,7 @@ pub fn check_url(url: &str, allow_http: bool) -> Result<(), String> {
 fn warn_if_world_readable(path: &Path, meta: &std::fs::Metadata) {
     use std::os::unix::fs::PermissionsExt;
     if meta.permissions().mode() & 0o004 != 0 {
-        log::warn!(
-            "{} is readable by every user and may hold secrets; run: chmod 600 {}",
+        log::warn!(target: "ddnsup", "{} is readable by every user and may hold secrets; run: chmod 600 {}",
             path.display(),
             path.display()
         );

@@ -102,8 +102,7 @@ fn interface_address(name: &str, family: Family) -> Result<IpAddr, String> {
                 .iter()
                 .find(|ip| ip.octets()[0] == 100 && ip.octets()[1] & 0xc0 == 64)
             {
-                log::warn!(
-                    "{name} has {cgnat}, a carrier-grade NAT (CGNAT, 100.64.0.0/10) address: your provider shares one public address among many homes, so the home cannot be reached from outside and updating DNS will not help; ask the provider for a public IPv4 address or use IPv6"
+                log::warn!(target: "ddnsup", "{name} has {cgnat}, a carrier-grade NAT (CGNAT, 100.64.0.0/10) address: your provider shares one public address among many homes, so the home cannot be reached from outside and updating DNS will not help; ask the provider for a public IPv4 address or use IPv6"
                 );
             }
             let listed: Vec<String> = addrs.iter().map(|ip| ip.to_string()).collect();
@@ -170,7 +169,7 @@ fn agreed(answers: &[(String, IpAddr)], agree: usize) -> Option<IpAddr> {
 
 fn warn_disagreement(answers: &[(String, IpAddr)], chosen: IpAddr) {
     for (source, ip) in answers.iter().filter(|(_, ip)| *ip != chosen) {
-        log::warn!("{source} disagrees: says {ip}, others agree on {chosen}");
+        log::warn!(target: "ddnsup", "{source} disagrees: says {ip}, others agree on {chosen}");
     }
 }
 

@@ -148,8 +148,7 @@ impl Cloudflare {
         if let Some((zone_id, record_id)) = self.cached_ids(cache.get(family)) {
             match session.patch(self, &zone_id, &record_id, ip) {
                 Err(Fail::Gone(e)) => {
-                    log::info!(
-                        "{} (cloudflare): cached {} record id no longer valid: {e}; looking the record up again",
+                    log::info!(target: "ddnsup", "{} (cloudflare): cached {} record id no longer valid: {e}; looking the record up again",
                         self.name,
                         family.rr()
                     );

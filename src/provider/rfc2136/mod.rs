@@ -283,7 +283,7 @@ fn clock_offset() -> i64 {
         .and_then(|v| v.trim().parse::<i64>().ok())
         .unwrap_or(0);
     if offset != 0 {
-        log::warn!("{CLOCK_OFFSET_VAR} = {offset}: TSIG times are shifted (a test hook)");
+        log::warn!(target: "ddnsup", "{CLOCK_OFFSET_VAR} = {offset}: TSIG times are shifted (a test hook)");
     }
     offset
 }
