@@ -1,6 +1,6 @@
 //! The on-flash state: load (absent or corrupt = no history), save only when changed, atomically.
 use crate::config::Fnv;
-use crate::json::check_json;
+use crate::json::parse_json;
 use nanoserde::{DeJson, SerJson};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -164,8 +164,7 @@ pub fn parse_state(bytes: &[u8]) -> Result<State, String> {
     if parts.next().is_some() || len != body.len() || sum != checksum(body) {
         return Err("checksum mismatch (truncated or edited?)".to_string());
     }
-    check_json(body)?;
-    let state = State::deserialize_json(body).map_err(|e| format!("bad JSON: {e}"))?;
+    let state: State = parse_json(body)?;
     if state.version != STATE_VERSION {
         return Err(format!("unknown version {}", state.version));
     }

@@ -144,8 +144,13 @@ pub trait Provider: Send + Sync {
     fn describe(&self, _addrs: Addrs) -> Vec<String> {
         Vec::new()
     }
-    /// Reads the reply to a planned request that set `sets`. Pure.
-    fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error>;
+    /// Reads the reply to a planned request that set `sets`. Pure. Providers whose `update`
+    /// drives its own exchange (not HTTP, or several steps) need not read a single reply.
+    fn parse_reply(&self, _reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
+        Err(Error::fatal(
+            "this provider has no single HTTP reply to read",
+        ))
+    }
     /// Sends the update: each family's outcome, already classified transient or fatal.
     /// Providers with a multi-step API override this and may keep ids in `cache`.
     fn update(

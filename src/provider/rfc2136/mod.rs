@@ -21,7 +21,7 @@ use crate::config::Fields;
 use crate::dnswire::{FLAG_QR, FLAG_TC, MAX_NAME};
 use crate::error::Error;
 use crate::family::Family;
-use crate::http::{Client, Reply};
+use crate::http::Client;
 use keyfile::read_key;
 use std::time::Duration;
 use transport::{Server, exchange, random_id};
@@ -330,11 +330,6 @@ impl Provider for Rfc2136 {
             self.key.name,
             self.key.algorithm.name()
         )]
-    }
-
-    /// Never called: `update` does the whole exchange over DNS.
-    fn parse_reply(&self, _reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
-        Err(Error::fatal("rfc2136 updates are not HTTP requests"))
     }
 
     /// One message for every family due; the server applies it all or nothing, so each

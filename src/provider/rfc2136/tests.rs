@@ -3,6 +3,7 @@
 use super::*;
 use crate::dnswire::encode_name;
 use crate::error::Class;
+use crate::http::Reply;
 use crate::provider::Addrs;
 use keyfile::decode_base64;
 use ring::hmac;
