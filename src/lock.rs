@@ -1,6 +1,6 @@
 //! One run at a time: an advisory lock on a file in RAM (/run or /tmp), keyed by the state path.
-use crate::config::Fnv;
 use crate::error::Error;
+use crate::fnv::Fnv;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 

@@ -10,6 +10,7 @@ mod detect;
 mod dnswire;
 mod error;
 mod family;
+mod fnv;
 mod http;
 mod json;
 mod lock;

@@ -1,5 +1,5 @@
 //! The on-flash state: load (absent or corrupt = no history), save only when changed, atomically.
-use crate::config::Fnv;
+use crate::fnv::Fnv;
 use crate::json::parse_json;
 use nanoserde::{DeJson, SerJson};
 use std::fs::{self, File, OpenOptions};

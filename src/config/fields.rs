@@ -3,6 +3,7 @@ use super::{
     MAX_SECRET_FILE_BYTES, Secret, check_url, endpoint_url, resolve, warn_if_world_readable,
 };
 use crate::error::Error;
+use crate::fnv::Fnv;
 use crate::toml::{Table, Value};
 use std::path::PathBuf;
 
@@ -239,24 +240,6 @@ impl<'a> Fields<'a> {
             hash.write(&[0]);
         }
         Ok(format!("{:016x}", hash.finish()))
-    }
-}
-
-/// FNV-1a, 64 bits: fingerprints and the state file's checksum.
-pub struct Fnv(u64);
-
-impl Fnv {
-    pub fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    pub fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    pub fn finish(&self) -> u64 {
-        self.0
     }
 }
 

@@ -8,9 +8,9 @@ use crate::toml::{self, Table, Value};
 use std::path::{Path, PathBuf};
 
 mod fields;
+pub use fields::Fields;
 #[cfg(test)]
 use fields::edit_distance;
-pub use fields::{Fields, Fnv};
 
 pub const DEFAULT_CONFIG_PATH: &str = "/etc/ddnsup/config.toml";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
