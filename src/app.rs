@@ -120,7 +120,7 @@ impl Found {
 
 fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
     if let Some(ca) = &config.ca_file {
-        // SAFETY: still single-threaded; minreq reads this once, at its first HTTPS request.
+        // SAFETY: still single-threaded; the TLS setup reads this once, at the first HTTPS request.
         unsafe { std::env::set_var("SSL_CERT_FILE", ca) };
     }
     let _lock = if args.dry_run {

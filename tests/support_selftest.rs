@@ -728,13 +728,11 @@ fn program_words_resolve_bin_and_runner() {
 
 // ---------------------------------------------------------------------------------------
 // Checks run in a child copy of this test binary (for per-process state: the environment
-// variables Run reads, and minreq's once-per-process TLS configuration)
+// variables Run reads)
 // ---------------------------------------------------------------------------------------
 
 /// Tells [`probe_child`] which check to run; unset in a normal test run.
 const PROBE_VAR: &str = "SUPPORT_SELFTEST_PROBE";
-/// The mock server URL handed to the minreq checks.
-const PROBE_URL_VAR: &str = "SUPPORT_SELFTEST_URL";
 
 /// Runs this test binary again, filtered to [`probe_child`], with `env` set on top of an
 /// environment without the ddnsup test variables.
@@ -762,45 +760,9 @@ fn env_variables_choose_binary_and_runner() {
     ]);
 }
 
-#[test]
-fn minreq_client_of_the_binary_trusts_the_test_ca() {
-    let dir = TempDir::new("minreq");
-    let ca = TestCa::new();
-    let ca_file = ca.write_ca_pem(dir.path());
-    let server = MockServer::https(&ca, |r| {
-        Reply::ok(&format!("good {}", r.param("myip").unwrap_or("?")))
-    });
-    for (probe, url) in [
-        ("minreq-ok", server.url()),
-        ("minreq-ok", server.url_localhost()),
-    ] {
-        let ca_file = ca_file.to_str().unwrap();
-        run_probe(&[
-            (PROBE_VAR, probe),
-            (PROBE_URL_VAR, &url),
-            ("SSL_CERT_FILE", ca_file),
-        ]);
-    }
-    assert_eq!(server.count(), 2);
-    assert_eq!(server.requests()[0].param("myip"), Some("81.2.69.160"));
-
-    let other_dir = TempDir::new("minreq-other");
-    let other_file = TestCa::new().write_ca_pem(other_dir.path());
-    let other_file = other_file.to_str().unwrap();
-    let url = server.url();
-    run_probe(&[
-        (PROBE_VAR, "minreq-untrusted"),
-        (PROBE_URL_VAR, &url),
-        ("SSL_CERT_FILE", other_file),
-    ]);
-    assert_eq!(server.count(), 2);
-    stop_quickly(server);
-}
-
 /// Does nothing in a normal run; started by [`run_probe`], runs the check `PROBE_VAR` names.
 #[test]
 fn probe_child() {
-    let url = || std::env::var(PROBE_URL_VAR).expect("probe URL");
     match std::env::var(PROBE_VAR).as_deref() {
         Ok("echo") => {
             let out = support::run(&["via", "env"], &[]);
@@ -809,19 +771,6 @@ fn probe_child() {
         Ok("runner") => {
             let out = Run::new().arg("PROBE_VALUE").output();
             assert_eq!(out.stdout, "through-runner\n");
-        }
-        Ok("minreq-ok") => {
-            let response = minreq::get(format!("{}/nic/update?myip=81.2.69.160", url()))
-                .with_timeout(10)
-                .send()
-                .expect("minreq request");
-            assert_eq!(response.status_code, 200);
-            assert_eq!(response.as_str().unwrap(), "good 81.2.69.160");
-        }
-        Ok("minreq-untrusted") => {
-            let result = minreq::get(format!("{}/", url())).with_timeout(10).send();
-            let error = result.expect_err("untrusted CA must fail");
-            assert!(format!("{error:?}").contains("UnknownIssuer"), "{error:?}");
         }
         Ok(other) => panic!("unknown probe {other}"),
         Err(_) => {}

@@ -317,7 +317,7 @@ pub fn check_url(url: &str, allow_http: bool) -> Result<(), String> {
             "\"{url}\" must not hold a query, fragment or spaces"
         ));
     }
-    Ok(())
+    crate::http::check_target(url).map_err(|m| format!("\"{url}\": {m}"))
 }
 
 fn warn_if_world_readable(path: &Path, meta: &std::fs::Metadata) {

@@ -114,9 +114,17 @@ pub enum Reply {
     Huge(usize),
     /// Close the connection right after reading the request, sending nothing.
     Close,
+    /// Send these bytes as they are (a cut or malformed reply), then close properly (TLS
+    /// close_notify over HTTPS).
+    Raw(Vec<u8>),
 }
 
 impl Reply {
+    /// [`Reply::Raw`] from text.
+    pub fn raw(bytes: &str) -> Reply {
+        Reply::Raw(bytes.as_bytes().to_vec())
+    }
+
     /// `200 OK` with `body`.
     pub fn ok(body: &str) -> Reply {
         Reply::status(200, body)

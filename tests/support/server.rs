@@ -171,21 +171,35 @@ impl MockServer {
         ca: &TestCa,
         handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
     ) -> MockServer {
-        MockServer::start(Some(ca.server_config()), handler)
+        MockServer::start("127.0.0.1:0", Some(ca.server_config()), handler)
     }
 
     /// A plain HTTP server on 127.0.0.1 (random port).
     pub fn http(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> MockServer {
-        MockServer::start(None, handler)
+        MockServer::start("127.0.0.1:0", None, handler)
+    }
+
+    /// Like [`MockServer::https`] or [`MockServer::http`], on `[::1]`; `None` where this
+    /// machine has no IPv6 loopback. Its [`MockServer::url`] names `[::1]`.
+    pub fn on_ipv6(
+        ca: Option<&TestCa>,
+        handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+    ) -> Option<MockServer> {
+        TcpListener::bind("[::1]:0").ok()?;
+        Some(MockServer::start(
+            "[::1]:0",
+            ca.map(TestCa::server_config),
+            handler,
+        ))
     }
 
     /// Binds the listener and starts the accept thread.
-    fn start<F>(tls: Option<Arc<ServerConfig>>, handler: F) -> MockServer
+    fn start<F>(bind: &str, tls: Option<Arc<ServerConfig>>, handler: F) -> MockServer
     where
         F: Fn(&Recorded) -> Reply + Send + Sync + 'static,
     {
         let scheme = if tls.is_some() { "https" } else { "http" };
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let listener = TcpListener::bind(bind).expect("bind a loopback port");
         let addr = listener.local_addr().expect("listener address");
         let shared = Arc::new(Shared {
             scripted: is_script(&handler),
@@ -212,9 +226,13 @@ impl MockServer {
         }
     }
 
-    /// Base URL, e.g. `https://127.0.0.1:41234` (no trailing slash).
+    /// Base URL, e.g. `https://127.0.0.1:41234` or `http://[::1]:41234` (no trailing slash).
     pub fn url(&self) -> String {
-        format!("{}://127.0.0.1:{}", self.scheme, self.addr.port())
+        let host = match self.addr {
+            SocketAddr::V4(_) => "127.0.0.1",
+            SocketAddr::V6(_) => "[::1]",
+        };
+        format!("{}://{host}:{}", self.scheme, self.addr.port())
     }
 
     /// Base URL naming the host `localhost` instead of the address.
@@ -419,6 +437,10 @@ fn exchange(shared: &Shared, stream: &mut (impl Read + Write)) -> Ending {
             Ending::Abrupt
         }
         Reply::Close => Ending::Abrupt,
+        Reply::Raw(bytes) => {
+            let _ = stream.write_all(&bytes).and_then(|()| stream.flush());
+            Ending::Graceful
+        }
     }
 }
 

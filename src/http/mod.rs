@@ -1,14 +1,19 @@
-//! One small HTTP(S) transport over minreq: timeout, reply cap, User-Agent, redirects, redaction.
+//! HTTP(S) requests as data and their sending: one deadline, reply cap, User-Agent, safe
+//! redirects, redaction. The wire format is in `wire`, the connection in `conn`.
+mod conn;
+mod date;
+mod wire;
+
 use crate::error::Error;
+use conn::Conn;
 use std::fmt::Write as _;
-use std::io::Read;
+use std::io::Write as _;
+use std::time::{Duration, Instant};
+use wire::ReadError;
 
 /// Replies larger than this are a failure, never read into memory whole.
 pub const MAX_REPLY_BYTES: usize = 64 * 1024;
-/// Status line and headers together.
-const MAX_HEADER_BYTES: usize = 16 * 1024;
-const MAX_STATUS_LINE_BYTES: usize = 1024;
-/// Redirects followed by hand (minreq's own following is off, see DEPENDENCIES.md).
+/// Redirects followed by hand, at most this many.
 const MAX_REDIRECTS: usize = 2;
 
 pub const USER_AGENT: &str = concat!(
@@ -225,9 +230,24 @@ impl Reply {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// `Retry-After` in seconds, when given as a number (the HTTP-date form is ignored).
+    /// `Retry-After` in seconds: given as seconds, or as an HTTP-date, which counts from the
+    /// reply's own `Date` when it has one (so a wrong local clock does not matter), else from
+    /// our clock. A date in the past means no wait.
     pub fn retry_after_secs(&self) -> Option<u64> {
-        self.header("retry-after")?.trim().parse().ok()
+        self.retry_after_at(crate::clock::now_secs())
+    }
+
+    pub fn retry_after_at(&self, now: u64) -> Option<u64> {
+        let value = self.header("retry-after")?.trim();
+        if let Ok(secs) = value.parse() {
+            return Some(secs);
+        }
+        let at = date::parse_http_date(value)?;
+        let base = self
+            .header("date")
+            .and_then(date::parse_http_date)
+            .unwrap_or(now);
+        Some(at.saturating_sub(base))
     }
 }
 
@@ -263,55 +283,48 @@ impl Client {
     }
 
     fn send_once(&self, req: &Request, method: Method, url: &str) -> Result<Reply, Error> {
-        let mut r = minreq::Request::new(to_minreq_method(method), url)
-            .with_timeout(self.timeout_secs)
-            .with_follow_redirects(false)
-            .with_max_headers_size(MAX_HEADER_BYTES)
-            .with_max_status_line_length(MAX_STATUS_LINE_BYTES)
-            .with_header("User-Agent", USER_AGENT)
-            .with_header("Connection", "close");
-        for h in &req.headers {
-            r = r.with_header(h.name.as_str(), h.value.as_str());
-        }
-        if let (Some(body), Method::Post | Method::Put | Method::Patch) = (&req.body, method) {
-            r = r.with_body(body.clone());
-        }
         let host = host_of(url);
-        let lazy = r.send_lazy().map_err(|e| self.describe(host, e))?;
-        let status = u16::try_from(lazy.status_code).unwrap_or(0);
-        let mut headers: Vec<(String, String)> = lazy
-            .headers
-            .iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-            .collect();
-        headers.sort();
-        let mut body = Vec::new();
-        let read = Read::take(lazy, MAX_REPLY_BYTES as u64 + 1).read_to_end(&mut body);
-        if let Err(e) = read {
-            return Err(Error::transient(format!(
+        let target = wire::parse_target(url)
+            .map_err(|m| Error::transient(format!("cannot reach {host}: {m}")))?;
+        let mut headers: Vec<(&str, &str)> =
+            vec![("User-Agent", USER_AGENT), ("Connection", "close")];
+        headers.extend(
+            req.headers
+                .iter()
+                .map(|h| (h.name.as_str(), h.value.as_str())),
+        );
+        let body = match (method, &req.body) {
+            (Method::Get, _) => None,
+            (_, body) => Some(body.as_deref().unwrap_or_default()),
+        };
+        let bytes = wire::build_request(method.as_str(), &target, &headers, body)
+            .map_err(|m| Error::fatal(format!("{host}: request not sent: {m}")))?;
+        let deadline = Instant::now() + Duration::from_secs(self.timeout_secs);
+        let mut conn = Conn::open(&target, deadline).map_err(|e| self.unreachable(host, &e))?;
+        conn.write_all(&bytes)
+            .and_then(|()| conn.flush())
+            .map_err(|e| self.unreachable(host, &e))?;
+        let (head, body) = wire::read_reply(&mut conn, MAX_REPLY_BYTES).map_err(|e| match e {
+            ReadError::Io(e) => Error::transient(format!(
                 "{host}: reading the reply failed: {}",
                 io_message(&e, self.timeout_secs)
-            )));
-        }
-        if body.len() > MAX_REPLY_BYTES {
-            return Err(Error::transient(format!(
-                "{host}: reply larger than {} KiB; not read",
-                MAX_REPLY_BYTES / 1024
-            )));
-        }
+            )),
+            ReadError::Bad(m) => Error::transient(format!("{host}: {m}")),
+        })?;
+        let mut headers = head.headers;
+        headers.sort();
         Ok(Reply {
-            status,
+            status: head.status,
             headers,
             body,
         })
     }
 
-    fn describe(&self, host: &str, e: minreq::Error) -> Error {
-        let msg = match e {
-            minreq::Error::IoError(io) => io_message(&io, self.timeout_secs),
-            other => other.to_string(),
-        };
-        Error::transient(format!("failed to reach {host}: {msg}"))
+    fn unreachable(&self, host: &str, e: &std::io::Error) -> Error {
+        Error::transient(format!(
+            "failed to reach {host}: {}",
+            io_message(e, self.timeout_secs)
+        ))
     }
 }
 
@@ -324,15 +337,6 @@ fn io_message(e: &std::io::Error, timeout_secs: u64) -> String {
     }
 }
 
-fn to_minreq_method(m: Method) -> minreq::Method {
-    match m {
-        Method::Get => minreq::Method::Get,
-        Method::Post => minreq::Method::Post,
-        Method::Put => minreq::Method::Put,
-        Method::Patch => minreq::Method::Patch,
-    }
-}
-
 /// `scheme://authority` of a URL.
 fn origin_of(url: &str) -> &str {
     let start = url.find("://").map_or(0, |i| i + 3);
@@ -340,6 +344,11 @@ fn origin_of(url: &str) -> &str {
         .find(['/', '?', '#'])
         .map_or(url.len(), |i| start + i);
     &url[..end]
+}
+
+/// Whether the transport can reach `url` (scheme, host or address literal, port); for `check`.
+pub fn check_target(url: &str) -> Result<(), String> {
+    wire::parse_target(url).map(|_| ())
 }
 
 /// The host (and port) of a URL, for messages: never the path or query.
@@ -415,5 +424,5 @@ pub fn base64(data: &[u8]) -> String {
 }
 
 #[cfg(test)]
-#[path = "http_tests.rs"]
+#[path = "tests.rs"]
 mod tests;
