@@ -238,7 +238,8 @@ fn start_pdns(dir: &Path) -> Option<Server> {
     Some(Server::start("pdns_server", command, dir, &dig))
 }
 
-/// Knot DNS: `ddns-key` may update A and AAAA in example.com, `other-key` in example.net.
+/// Knot DNS: `ddns-key` may update A and AAAA of home.example.com (the README's ACL),
+/// `other-key` A and AAAA in example.net.
 fn start_knot(dir: &Path) -> Option<Server> {
     let [knotd, dig] = tools(["knotd", "dig"])?;
     let d = dir.display();
@@ -252,7 +253,7 @@ fn start_knot(dir: &Path) -> Option<Server> {
     let conf_path = dir.join("knot.conf");
     let command = |port: u16| {
         let conf = format!(
-            "server:\n    rundir: \"{d}\"\n    listen: 127.0.0.1@{port}\n\ndatabase:\n    storage: \"{d}\"\n\nlog:\n  - target: stderr\n    any: info\n\nkey:\n  - id: ddns-key\n    algorithm: hmac-sha256\n    secret: {SECRET}\n  - id: other-key\n    algorithm: hmac-sha256\n    secret: {OTHER_SECRET}\n\nacl:\n  - id: ddns\n    key: ddns-key\n    action: update\n    update-type: [A, AAAA]\n  - id: other\n    key: other-key\n    action: update\n    update-type: [A, AAAA]\n\nzone:\n  - domain: example.com\n    file: \"{d}/example.com.zone\"\n    acl: [ddns]\n  - domain: example.net\n    file: \"{d}/example.net.zone\"\n    acl: [other]\n"
+            "server:\n    rundir: \"{d}\"\n    listen: 127.0.0.1@{port}\n\ndatabase:\n    storage: \"{d}\"\n\nlog:\n  - target: stderr\n    any: info\n\nkey:\n  - id: ddns-key\n    algorithm: hmac-sha256\n    secret: {SECRET}\n  - id: other-key\n    algorithm: hmac-sha256\n    secret: {OTHER_SECRET}\n\nacl:\n  - id: ddns\n    key: ddns-key\n    action: update\n    update-type: [A, AAAA]\n    update-owner: name\n    update-owner-match: equal\n    update-owner-name: [home]\n  - id: other\n    key: other-key\n    action: update\n    update-type: [A, AAAA]\n\nzone:\n  - domain: example.com\n    file: \"{d}/example.com.zone\"\n    acl: [ddns]\n  - domain: example.net\n    file: \"{d}/example.net.zone\"\n    acl: [other]\n"
         );
         std::fs::write(&conf_path, conf).unwrap();
         let mut command = Command::new(&knotd);
@@ -392,6 +393,17 @@ fn knot_update_lands_and_an_acl_denial_is_not_allowed_or_unknown_key() {
     );
     expect_text(&out, "not allowed, or unknown key");
     assert!(knot.dig("home.example.net", "A").is_empty());
+
+    // The ACL allows only home.example.com: another name in the zone is denied the same way.
+    let text = std::fs::read_to_string(&env.config).unwrap();
+    let other = text
+        .replace("example.net", "example.com")
+        .replace("home.example.com", "www.example.com");
+    std::fs::write(&env.config, other).unwrap();
+    let out = run(&env, &["--force"], None);
+    expect_exit(&out, 3, &knot);
+    expect_text(&out, "not allowed, or unknown key");
+    assert!(knot.dig("www.example.com", "A").is_empty());
 
     // An unknown key is the same answer; a wrong secret is BADSIG.
     write_config(
