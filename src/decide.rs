@@ -99,10 +99,13 @@ pub fn refresh_due(updated: u64, now: u64, refresh_secs: u64) -> bool {
 
 /// The wait after the `failures`-th consecutive transient failure.
 pub fn backoff_secs(failures: u32, retry_after: Option<u64>) -> u64 {
+    backoff_from(FIRST_BACKOFF_SECS, failures, retry_after)
+}
+
+/// The same, doubling from `first` (a failure's own first backoff) instead.
+pub fn backoff_from(first: u64, failures: u32, retry_after: Option<u64>) -> u64 {
     let doublings = failures.saturating_sub(1).min(16);
-    let own = FIRST_BACKOFF_SECS
-        .saturating_mul(1 << doublings)
-        .min(MAX_BACKOFF_SECS);
+    let own = first.saturating_mul(1 << doublings).min(MAX_BACKOFF_SECS);
     own.max(retry_after.unwrap_or(0).min(MAX_WAIT_SECS))
 }
 
@@ -146,7 +149,11 @@ pub fn after_failure(
         Class::Transient => {
             e.stopped = false;
             e.failures = e.failures.saturating_add(1);
-            e.next = now.saturating_add(backoff_secs(e.failures, err.retry_after_secs()));
+            let wait = match err.first_backoff_secs() {
+                Some(first) => backoff_from(first, e.failures, err.retry_after_secs()),
+                None => backoff_secs(e.failures, err.retry_after_secs()),
+            };
+            e.next = now.saturating_add(wait);
             e.result = format!("failed: {err}");
         }
     }

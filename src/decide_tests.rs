@@ -286,3 +286,18 @@ fn outcomes_update_memory_without_losing_the_confirmed_address() {
     let nochg = after_success("k", FP, ip("81.2.69.161"), NOW, Success::NoChange);
     assert!(nochg.result.contains("no change"));
 }
+
+#[test]
+fn a_failure_may_ask_for_a_longer_first_backoff() {
+    let waits: Vec<u64> = (1..=4).map(|n| backoff_from(3600, n, None)).collect();
+    assert_eq!(waits, vec![3600, 7200, MAX_BACKOFF_SECS, MAX_BACKOFF_SECS]);
+    assert_eq!(backoff_from(3600, 1, Some(5 * 3600)), 5 * 3600);
+    let slow = Error::transient_slow("unverified", 3600);
+    let e = after_failure(None, "k", FP, NOW, &slow);
+    assert_eq!((e.failures, e.next, e.stopped), (1, NOW + 3600, false));
+    let e = after_failure(Some(&e), "k", FP, NOW + 3600, &slow);
+    assert_eq!((e.failures, e.next), (2, NOW + 3600 + 7200));
+    // An ordinary failure after it keeps the usual arithmetic.
+    let e = after_failure(Some(&e), "k", FP, NOW, &Error::transient("HTTP 503"));
+    assert_eq!(e.next, NOW + 1200);
+}

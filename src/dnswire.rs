@@ -1,5 +1,6 @@
 //! DNS wire format shared by the DNS echo sources and RFC 2136: the header's fixed fields,
-//! names in wire form, and a bounds-checked reader that follows compression pointers. Pure.
+//! names in wire form, and a bounds-checked reader that follows compression pointers within
+//! a bounded amount of work per name and per message. Pure.
 use std::fmt;
 
 /// The fixed header: ID, flags and the four section counts.
@@ -13,6 +14,11 @@ pub const FLAG_TC: u16 = 0x0200;
 pub const TYPE_A: u16 = 1;
 pub const TYPE_AAAA: u16 = 28;
 pub const CLASS_IN: u16 = 1;
+/// Compression pointers one name may follow: real names need one or two.
+pub const MAX_POINTERS_PER_NAME: usize = 16;
+/// Labels read plus pointers followed, over all the names one [`Reader`] reads: a real reply
+/// needs a few dozen; this bounds the work a hostile 64 KiB message can ask for.
+pub const MAX_NAME_STEPS: usize = 4096;
 
 /// A checked dotted name in wire form, uncompressed (the root is `""`).
 pub fn encode_name(name: &str) -> Vec<u8> {
@@ -36,6 +42,8 @@ pub enum ReadError {
     EndsInName,
     NameTooLong,
     TooManyPointers,
+    /// The message's names need more than [`MAX_NAME_STEPS`] steps.
+    TooMuchWork,
     PointerOutOfBounds,
     UnknownLabelType,
 }
@@ -48,6 +56,10 @@ impl fmt::Display for ReadError {
             ReadError::EndsInName => f.write_str("ends inside a name"),
             ReadError::NameTooLong => f.write_str("name longer than 255 bytes"),
             ReadError::TooManyPointers => f.write_str("too many compression pointers (a loop?)"),
+            ReadError::TooMuchWork => write!(
+                f,
+                "names too costly to read (more than {MAX_NAME_STEPS} labels and pointers)"
+            ),
             ReadError::PointerOutOfBounds => f.write_str("compression pointer out of bounds"),
             ReadError::UnknownLabelType => f.write_str("unknown label type"),
         }
@@ -62,15 +74,42 @@ impl From<ReadError> for String {
 }
 
 /// A bounds-checked cursor over a message; every read past the end is an error, never a panic.
+/// It counts the steps its names take (see [`MAX_NAME_STEPS`]).
 pub struct Reader<'a> {
     msg: &'a [u8],
     pos: usize,
+    steps: usize,
 }
 
 impl<'a> Reader<'a> {
     /// A cursor at byte `pos` of `msg`.
     pub fn new(msg: &'a [u8], pos: usize) -> Reader<'a> {
-        Reader { msg, pos }
+        Reader { msg, pos, steps: 0 }
+    }
+
+    /// A cursor over the message's first `end` bytes at `pos` (a record's data), that goes on
+    /// counting from this one's steps.
+    pub fn part(&self, end: usize, pos: usize) -> Reader<'a> {
+        Reader {
+            msg: &self.msg[..end.min(self.msg.len())],
+            pos,
+            steps: self.steps,
+        }
+    }
+
+    /// The labels read and pointers followed so far.
+    #[cfg(test)]
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// Counts one step of a name, refusing the one past the budget.
+    fn step(&mut self) -> Result<(), ReadError> {
+        if self.steps >= MAX_NAME_STEPS {
+            return Err(ReadError::TooMuchWork);
+        }
+        self.steps += 1;
+        Ok(())
     }
 
     /// Where the next read starts.
@@ -105,9 +144,9 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the name here in canonical wire form (ASCII letters lowercased), following at
-    /// most `max_pointers` compression pointers, each of which must point backwards (so
-    /// chains end anyway); the cursor moves past the name as written here.
-    pub fn name(&mut self, max_pointers: usize) -> Result<Vec<u8>, ReadError> {
+    /// most [`MAX_POINTERS_PER_NAME`] compression pointers, each of which must point
+    /// backwards; the cursor moves past the name as written here.
+    pub fn name(&mut self) -> Result<Vec<u8>, ReadError> {
         let mut name = Vec::new();
         let mut pos = self.pos;
         let mut resume = None;
@@ -121,6 +160,7 @@ impl<'a> Reader<'a> {
                     return Ok(name);
                 }
                 0x00 => {
+                    self.step()?;
                     let start = pos + 1;
                     let end = start + usize::from(len);
                     let label = self.msg.get(start..end).ok_or(ReadError::EndsInName)?;
@@ -136,9 +176,10 @@ impl<'a> Reader<'a> {
                     let low = *self.msg.get(pos + 1).ok_or(ReadError::EndsInName)?;
                     let target = usize::from(u16::from_be_bytes([len & 0x3F, low]));
                     hops += 1;
-                    if hops > max_pointers {
+                    if hops > MAX_POINTERS_PER_NAME {
                         return Err(ReadError::TooManyPointers);
                     }
+                    self.step()?;
                     if target < HEADER_LEN || target >= pos {
                         return Err(ReadError::PointerOutOfBounds);
                     }
@@ -167,19 +208,16 @@ mod tests {
         let mut msg = vec![0u8; HEADER_LEN];
         msg.extend_from_slice(b"\x01A\x02Bc\x00\x00\x01\x00\x00\x00\x02\xc0\x0c");
         let mut r = Reader::new(&msg, HEADER_LEN);
-        assert_eq!(r.name(0), Ok(b"\x01a\x02bc\x00".to_vec()));
+        assert_eq!(r.name(), Ok(b"\x01a\x02bc\x00".to_vec()));
+        assert_eq!(r.steps(), 2);
         assert_eq!((r.u16(), r.u32()), (Ok(1), Ok(2)));
         assert_eq!(r.pos(), msg.len() - 2);
         let mut again = Reader::new(&msg, r.pos());
-        assert_eq!(again.name(1), Ok(b"\x01a\x02bc\x00".to_vec()));
-        assert_eq!(again.pos(), msg.len());
+        assert_eq!(again.name(), Ok(b"\x01a\x02bc\x00".to_vec()));
+        assert_eq!((again.pos(), again.steps()), (msg.len(), 3));
         assert_eq!(
             again.take(1),
             Err(ReadError::EndsInRecord { at: msg.len() })
-        );
-        assert_eq!(
-            Reader::new(&msg, r.pos()).name(0),
-            Err(ReadError::TooManyPointers)
         );
         assert_eq!(
             Reader::new(&msg, 1).take(usize::MAX),
@@ -189,5 +227,84 @@ mod tests {
             ReadError::EndsInRecord { at: 7 }.to_string(),
             "ends inside a record (at byte 7)"
         );
+    }
+
+    /// A name at the end of `links` pointers, each to the one before, the first to `a.`.
+    fn chain(links: usize) -> (Vec<u8>, usize) {
+        let mut msg = vec![0u8; HEADER_LEN];
+        msg.extend_from_slice(b"\x01a\x00");
+        let mut prev = HEADER_LEN;
+        for _ in 0..links {
+            let at = msg.len();
+            msg.extend_from_slice(&(0xC000 | prev as u16).to_be_bytes());
+            prev = at;
+        }
+        (msg, prev)
+    }
+
+    #[test]
+    fn a_name_follows_at_most_16_pointers() {
+        let (msg, last) = chain(MAX_POINTERS_PER_NAME);
+        let mut r = Reader::new(&msg, last);
+        assert_eq!(r.name(), Ok(b"\x01a\x00".to_vec()));
+        assert_eq!(r.steps(), MAX_POINTERS_PER_NAME + 1);
+        let (msg, last) = chain(MAX_POINTERS_PER_NAME + 1);
+        assert_eq!(
+            Reader::new(&msg, last).name(),
+            Err(ReadError::TooManyPointers)
+        );
+    }
+
+    /// 64 KiB of names (as RFC 2136 over TCP may bring): a 127-label name, then records whose
+    /// owners are chains of up to 16 pointers ending at it. Each name is fine alone; all of
+    /// them together would take about 700,000 steps.
+    fn costly_message() -> Vec<u8> {
+        let mut msg = vec![0u8; HEADER_LEN];
+        msg.extend_from_slice(&b"\x01a".repeat(127));
+        msg.extend_from_slice(&[0; 11]);
+        let mut prev = HEADER_LEN;
+        let mut links = 0usize;
+        while msg.len() + 12 <= 65_535 {
+            let at = msg.len();
+            msg.extend_from_slice(&(0xC000 | prev as u16).to_be_bytes());
+            msg.extend_from_slice(&[0; 10]);
+            links += 1;
+            prev = if links.is_multiple_of(MAX_POINTERS_PER_NAME) {
+                HEADER_LEN
+            } else {
+                at
+            };
+        }
+        msg
+    }
+
+    #[test]
+    fn a_64k_message_of_chained_pointers_stops_at_the_budget() {
+        let msg = costly_message();
+        assert!(msg.len() > 65_000);
+        let mut r = Reader::new(&msg, HEADER_LEN);
+        let mut names = 0;
+        let err = loop {
+            match r.name() {
+                Ok(_) => names += 1,
+                Err(e) => break e,
+            }
+            if r.take(10).is_err() {
+                break ReadError::EndsInName;
+            }
+        };
+        assert_eq!(err, ReadError::TooMuchWork);
+        assert_eq!(r.steps(), MAX_NAME_STEPS);
+        assert!(names < 100, "{names} names read");
+        // A part goes on counting: it cannot read even one more label.
+        let mut part = r.part(HEADER_LEN + 3, HEADER_LEN);
+        assert_eq!(part.name(), Err(ReadError::TooMuchWork));
+        assert_eq!(
+            Reader::new(&msg, HEADER_LEN)
+                .part(HEADER_LEN + 1, HEADER_LEN)
+                .name(),
+            Err(ReadError::EndsInName)
+        );
+        assert!(ReadError::TooMuchWork.to_string().contains("4096"));
     }
 }

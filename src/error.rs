@@ -18,10 +18,13 @@ pub enum Error {
     /// Another run holds the lock.
     Locked(String),
     /// Try again on a later run: network trouble, server errors, rate limits.
-    /// `retry_after_secs` is the provider's own minimum wait, when it gave one.
+    /// `retry_after_secs` is the provider's own minimum wait, when it gave one;
+    /// `first_backoff_secs` replaces the usual first backoff for failures a person must fix
+    /// (the wait still doubles from there to the cap).
     Transient {
         message: String,
         retry_after_secs: Option<u64>,
+        first_backoff_secs: Option<u64>,
     },
     /// The provider rejected the record for good; stop until the config changes.
     Fatal(String),
@@ -41,6 +44,7 @@ impl Error {
         Error::Transient {
             message: message.into(),
             retry_after_secs: None,
+            first_backoff_secs: None,
         }
     }
 
@@ -48,6 +52,17 @@ impl Error {
         Error::Transient {
             message: message.into(),
             retry_after_secs: Some(secs),
+            first_backoff_secs: None,
+        }
+    }
+
+    /// A transient failure that needs a person (a key or clock to fix): later runs retry, but
+    /// the backoff starts at `first_secs` instead of the usual few minutes.
+    pub fn transient_slow(message: impl Into<String>, first_secs: u64) -> Error {
+        Error::Transient {
+            message: message.into(),
+            retry_after_secs: None,
+            first_backoff_secs: Some(first_secs),
         }
     }
 
@@ -69,6 +84,16 @@ impl Error {
             Error::Transient {
                 retry_after_secs, ..
             } => *retry_after_secs,
+            _ => None,
+        }
+    }
+
+    /// The first backoff this failure asks for instead of the usual one.
+    pub fn first_backoff_secs(&self) -> Option<u64> {
+        match self {
+            Error::Transient {
+                first_backoff_secs, ..
+            } => *first_backoff_secs,
             _ => None,
         }
     }
@@ -95,6 +120,7 @@ impl fmt::Display for Error {
             Error::Transient {
                 message,
                 retry_after_secs: Some(s),
+                ..
             } => write!(f, "{message} (retry in {s} s or later)"),
             Error::Transient { message, .. } => write!(f, "{message}"),
             Error::Fatal(m) => write!(f, "{m}"),
@@ -146,6 +172,14 @@ mod tests {
         assert_eq!(Error::transient("x").class(), Class::Transient);
         assert_eq!(Error::fatal("x").class(), Class::Fatal);
         assert_eq!(Error::transient_after("x", 60).retry_after_secs(), Some(60));
+        let slow = Error::transient_slow("x", 3600);
+        assert_eq!(slow.class(), Class::Transient);
+        assert_eq!(slow.exit_code(), EXIT_TRANSIENT);
+        assert_eq!(slow.first_backoff_secs(), Some(3600));
+        assert_eq!(slow.retry_after_secs(), None);
+        assert_eq!(slow.to_string(), "x");
+        assert_eq!(Error::transient("x").first_backoff_secs(), None);
+        assert_eq!(Error::fatal("x").first_backoff_secs(), None);
         assert_eq!(Error::Config("x".into()).exit_code(), EXIT_CONFIG);
         assert_eq!(Error::Usage("x".into()).exit_code(), EXIT_CONFIG);
         assert_eq!(Error::Locked("x".into()).exit_code(), EXIT_LOCKED);

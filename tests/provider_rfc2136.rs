@@ -373,7 +373,7 @@ fn unknown_key_is_badkey_fatal() {
     expect_code(&out, 3);
     assert!(
         out.stderr
-            .contains("NOTAUTH/BADKEY: the server does not know TSIG key \"no-such-key\""),
+            .contains("NOTAUTH/BADKEY: the server refused TSIG key \"no-such-key\" (hmac-sha256): not allowed, or unknown key"),
         "{}",
         out.stderr
     );

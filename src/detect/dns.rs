@@ -21,8 +21,6 @@ const QUERY_FLAGS: u16 = 0x0100;
 const REPLY_BUFFER: usize = 4096;
 /// At most this many answer records are read.
 const MAX_ANSWERS: u16 = 16;
-/// At most this many compression pointers are followed within one name.
-const MAX_HOPS: usize = 16;
 
 /// Which echo service to ask.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,7 +192,7 @@ pub fn parse_reply(kind: DnsKind, v6: bool, id: u16, reply: &[u8]) -> Result<IpA
 
     match qdcount {
         1 => {
-            let name = reader.name(MAX_HOPS).map_err(malformed)?;
+            let name = reader.name().map_err(malformed)?;
             let qtype = reader.u16().map_err(malformed)?;
             let qclass = reader.u16().map_err(malformed)?;
             if name != asked.name || qtype != asked.qtype || qclass != asked.qclass {
@@ -221,7 +219,7 @@ pub fn parse_reply(kind: DnsKind, v6: bool, id: u16, reply: &[u8]) -> Result<IpA
     let mut matching = 0;
     let mut data: &[u8] = &[];
     for _ in 0..ancount {
-        let name = reader.name(MAX_HOPS).map_err(malformed)?;
+        let name = reader.name().map_err(malformed)?;
         let rtype = reader.u16().map_err(malformed)?;
         let rclass = reader.u16().map_err(malformed)?;
         let _ttl = reader.take(4).map_err(malformed)?;

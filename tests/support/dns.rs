@@ -1,5 +1,7 @@
 //! Owns the loopback UDP DNS mock: answers address-echo queries (OpenDNS, Cloudflare) by a
-//! script, like the real services do, and records every query.
+//! script, like the real services do, and records every query. It also answers RFC 2136
+//! UPDATEs (opcode 5; the zone section is recorded as the question, type SOA): `Rcode(5)` is
+//! PowerDNS's unsigned REFUSED, `UpdateTsig` a TSIG error as Knot and BIND send one.
 //!
 //! ```ignore
 //! let dns = DnsServer::start(vec![DnsReply::OpenDnsA(Ipv4Addr::new(81, 2, 69, 160))]);
@@ -7,6 +9,7 @@
 //! assert_eq!(dns.queries()[0].name, "myip.opendns.com.");
 //! ```
 
+use ring::hmac;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -25,6 +28,11 @@ const TYPE_TXT: u16 = 16;
 const TYPE_AAAA: u16 = 28;
 const CLASS_IN: u16 = 1;
 const CLASS_CH: u16 = 3;
+const TYPE_TSIG: u16 = 250;
+const CLASS_ANY: u16 = 255;
+const OPCODE_UPDATE: u16 = 5;
+/// The fudge the mock writes in its TSIG records (RFC 8945 recommends 300 s).
+const FUDGE_SECS: u16 = 300;
 
 /// What the server does with one query. Every reply except `Raw` echoes the query's question
 /// as received (case included). Replies follow the script, not the question: an `OpenDnsA` to
@@ -54,6 +62,15 @@ pub enum DnsReply {
     Several(Vec<DnsReply>),
     /// This reply after a pause (cut short when the server stops).
     Delayed(Duration, Box<DnsReply>),
+    /// To a TSIG-signed UPDATE: this RCODE, the zone echoed, and a TSIG record with the
+    /// request's key and algorithm names, the mock's clock, this TSIG error and a MAC made
+    /// with `secret` (the key's bytes; RFC 8945 §4.3) or, when `None`, an empty MAC. Dropped
+    /// (no reply) when the request carries no TSIG record or an unknown algorithm.
+    UpdateTsig {
+        rcode: u8,
+        error: u16,
+        secret: Option<Vec<u8>>,
+    },
 }
 
 /// One query the server received.
@@ -73,6 +90,10 @@ struct Incoming {
     rd: bool,
     /// The question section as received (name, type, class).
     question: Vec<u8>,
+    /// The opcode, copied into replies (0: a query, 5: an UPDATE).
+    opcode: u16,
+    /// The whole message as received (an UPDATE's TSIG record is read from it).
+    datagram: Vec<u8>,
 }
 
 /// The script and the record, shared with the server thread.
@@ -272,15 +293,135 @@ fn build_reply(incoming: &Incoming, reply: &DnsReply, v6: bool) -> Vec<u8> {
             }
             bytes
         }
+        DnsReply::UpdateTsig {
+            rcode,
+            error,
+            secret,
+        } => update_tsig(incoming, *rcode, *error, secret.as_deref()).unwrap_or_default(),
         DnsReply::Silent | DnsReply::Several(_) | DnsReply::Delayed(..) => Vec::new(),
     }
 }
 
-/// A reply: header (QR, RD as asked, RA, `extra` flags, `rcode`), the question echoed, and
-/// `answers`.
+/// The request's TSIG record: key name and algorithm (wire form), and its MAC.
+struct RequestTsig {
+    key_name: Vec<u8>,
+    algorithm: Vec<u8>,
+    mac: Vec<u8>,
+}
+
+/// An uncompressed name at `pos`: its bytes and where it ends.
+fn plain_name(msg: &[u8], mut pos: usize) -> Option<(Vec<u8>, usize)> {
+    let start = pos;
+    loop {
+        let len = usize::from(*msg.get(pos)?);
+        if len > 63 {
+            return None;
+        }
+        pos += 1 + len;
+        if len == 0 {
+            return Some((msg.get(start..pos)?.to_vec(), pos));
+        }
+    }
+}
+
+fn u16_at(msg: &[u8], pos: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*msg.get(pos)?, *msg.get(pos + 1)?]))
+}
+
+/// Walks an UPDATE as ddnsup writes it (names uncompressed) to its last record, the TSIG.
+fn request_tsig(msg: &[u8]) -> Option<RequestTsig> {
+    let records: usize = (6..12)
+        .step_by(2)
+        .map(|at| u16_at(msg, at).map(usize::from))
+        .sum::<Option<usize>>()?;
+    let (_, mut pos) = plain_name(msg, 12)?;
+    pos += 4;
+    let mut last = None;
+    for _ in 0..records {
+        let (owner, after) = plain_name(msg, pos)?;
+        let rtype = u16_at(msg, after)?;
+        let rdlen = usize::from(u16_at(msg, after + 8)?);
+        last = Some((owner, rtype, after + 10));
+        pos = after + 10 + rdlen;
+    }
+    let (key_name, rtype, rdata) = last?;
+    if rtype != TYPE_TSIG {
+        return None;
+    }
+    let (algorithm, after) = plain_name(msg, rdata)?;
+    let mac_len = usize::from(u16_at(msg, after + 8)?);
+    let mac = msg.get(after + 10..after + 10 + mac_len)?.to_vec();
+    Some(RequestTsig {
+        key_name,
+        algorithm,
+        mac,
+    })
+}
+
+/// The [`DnsReply::UpdateTsig`] datagram.
+fn update_tsig(
+    incoming: &Incoming,
+    rcode: u8,
+    error: u16,
+    secret: Option<&[u8]>,
+) -> Option<Vec<u8>> {
+    let tsig = request_tsig(&incoming.datagram)?;
+    let id = incoming.query.id;
+    let head = message(incoming, id, 0, rcode, &[]);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let time = &now.to_be_bytes()[2..8];
+    // Everything after the MAC in the record, and the same in the signed variables.
+    let mut tail = id.to_be_bytes().to_vec();
+    tail.extend_from_slice(&error.to_be_bytes());
+    tail.extend_from_slice(&0u16.to_be_bytes());
+    let mac = match secret {
+        None => Vec::new(),
+        Some(secret) => {
+            let algorithm = match tsig.algorithm.to_ascii_lowercase().as_slice() {
+                b"\x09hmac-sha1\x00" => hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+                b"\x0bhmac-sha256\x00" => hmac::HMAC_SHA256,
+                b"\x0bhmac-sha512\x00" => hmac::HMAC_SHA512,
+                _ => return None,
+            };
+            let mut data = (tsig.mac.len() as u16).to_be_bytes().to_vec();
+            data.extend_from_slice(&tsig.mac);
+            data.extend_from_slice(&head);
+            data.extend_from_slice(&tsig.key_name.to_ascii_lowercase());
+            data.extend_from_slice(&CLASS_ANY.to_be_bytes());
+            data.extend_from_slice(&0u32.to_be_bytes());
+            data.extend_from_slice(&tsig.algorithm.to_ascii_lowercase());
+            data.extend_from_slice(time);
+            data.extend_from_slice(&FUDGE_SECS.to_be_bytes());
+            data.extend_from_slice(&tail[2..]);
+            let key = hmac::Key::new(algorithm, secret);
+            hmac::sign(&key, &data).as_ref().to_vec()
+        }
+    };
+    let mut rdata = tsig.algorithm.clone();
+    rdata.extend_from_slice(time);
+    rdata.extend_from_slice(&FUDGE_SECS.to_be_bytes());
+    rdata.extend_from_slice(&(mac.len() as u16).to_be_bytes());
+    rdata.extend_from_slice(&mac);
+    rdata.extend_from_slice(&tail);
+    let mut out = head;
+    out[11] = 1; // ARCOUNT: the TSIG record
+    out.extend_from_slice(&tsig.key_name);
+    out.extend_from_slice(&TYPE_TSIG.to_be_bytes());
+    out.extend_from_slice(&CLASS_ANY.to_be_bytes());
+    out.extend_from_slice(&0u32.to_be_bytes());
+    out.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
+    out.extend_from_slice(&rdata);
+    Some(out)
+}
+
+/// A reply: header (QR, the opcode and RD as asked, RA to a query, `extra` flags, `rcode`),
+/// the question echoed, and `answers`.
 fn message(incoming: &Incoming, id: u16, extra: u16, rcode: u8, answers: &[Vec<u8>]) -> Vec<u8> {
     let rd = if incoming.rd { 0x0100 } else { 0 };
-    let flags = 0x8000 | rd | 0x0080 | extra | u16::from(rcode);
+    let ra = if incoming.opcode == 0 { 0x0080 } else { 0 };
+    let flags = 0x8000 | incoming.opcode << 11 | rd | ra | extra | u16::from(rcode);
     let mut out = Vec::with_capacity(512);
     out.extend_from_slice(&id.to_be_bytes());
     out.extend_from_slice(&flags.to_be_bytes());
@@ -319,13 +460,15 @@ fn txt(text: &str) -> Vec<u8> {
     out
 }
 
-/// Reads a standard query with one uncompressed question; anything else is `None` (dropped).
+/// Reads a standard query or an UPDATE with one uncompressed question (zone); anything else
+/// is `None` (dropped).
 fn parse_query(datagram: &[u8]) -> Option<Incoming> {
     let header = datagram.get(..12)?;
     let id = u16::from_be_bytes([header[0], header[1]]);
     let flags = u16::from_be_bytes([header[2], header[3]]);
     let qdcount = u16::from_be_bytes([header[4], header[5]]);
-    if flags & 0x8000 != 0 || (flags >> 11) & 0xF != 0 || qdcount != 1 {
+    let opcode = (flags >> 11) & 0xF;
+    if flags & 0x8000 != 0 || (opcode != 0 && opcode != OPCODE_UPDATE) || qdcount != 1 {
         return None;
     }
     let mut labels = Vec::new();
@@ -360,5 +503,7 @@ fn parse_query(datagram: &[u8]) -> Option<Incoming> {
         },
         rd: flags & 0x0100 != 0,
         question: datagram.get(12..pos + 4)?.to_vec(),
+        opcode,
+        datagram: datagram.to_vec(),
     })
 }

@@ -37,7 +37,11 @@ pub const CLOCK_OFFSET_VAR: &str = "DDNSUP_TSIG_CLOCK_OFFSET";
 const MAX_LABEL: usize = 63;
 
 const RCODE_NOERROR: u16 = 0;
+const RCODE_REFUSED: u16 = 5;
 const RCODE_NOTAUTH: u16 = 9;
+/// The first wait after an unsigned REFUSED or NOTAUTH (the server could not verify our
+/// signature): a key or a clock needs a person, so later runs knock rarely, never stop.
+pub const UNVERIFIED_BACKOFF_SECS: u64 = 3600;
 
 /// What a name in the config may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,7 +204,13 @@ impl Rfc2136 {
         let unsigned = if signed { "" } else { " (unsigned reply)" };
         let zone = &self.zone;
         let fatal = |m: String| Err(Error::fatal(format!("{m}{unsigned}")));
+        let unverified = !signed && tsig_error == 0;
         match rcode {
+            // PowerDNS answers every TSIG failure so; a signed answer would name the failure.
+            RCODE_REFUSED | RCODE_NOTAUTH if unverified => Err(Error::transient_slow(
+                self.unverified_message(rcode, time_signed),
+                UNVERIFIED_BACKOFF_SECS,
+            )),
             RCODE_NOERROR if tsig_error == 0 && signed => Ok(Success::Updated),
             RCODE_NOERROR if tsig_error == 0 => Err(Error::transient(
                 "the server answered NOERROR without a TSIG signature; not trusted as success",
@@ -215,8 +225,9 @@ impl Rfc2136 {
                 TSIG_BADSIG => fatal(format!(
                     "NOTAUTH/BADSIG: the server's secret for {key} differs from ours (check the secret)"
                 )),
+                // Knot also answers so for a key it knows when its ACL denies the update.
                 TSIG_BADKEY => fatal(format!(
-                    "NOTAUTH/BADKEY: the server does not know {key} (check the key name and algorithm)"
+                    "NOTAUTH/BADKEY: the server refused {key}: not allowed, or unknown key (check on the server that it has a key of this name and algorithm, and that its ACL or update policy lets the key update zone {zone})"
                 )),
                 TSIG_BADTRUNC => fatal(format!(
                     "NOTAUTH/BADTRUNC: the server refused the MAC length of {key}"
@@ -236,8 +247,8 @@ impl Rfc2136 {
                 rcode_name(rcode)
             )),
             4 => fatal("NOTIMP: the server does not implement dynamic UPDATE".to_string()),
-            5 => fatal(format!(
-                "REFUSED: the server's policy denies this update to zone {zone} with {key} (allow-update / update-policy)"
+            RCODE_REFUSED => fatal(format!(
+                "REFUSED: the server's policy denies this update to zone {zone} with {key} (BIND: allow-update / update-policy; Knot: acl; PowerDNS: allow-dnsupdate-from, TSIG-ALLOW-DNSUPDATE)"
             )),
             10 => fatal(format!(
                 "NOTZONE: the server says {} is not inside zone {zone}",
@@ -247,6 +258,28 @@ impl Rfc2136 {
                 "unexpected RCODE {other} in the reply{unsigned}"
             ))),
         }
+    }
+}
+
+impl Rfc2136 {
+    /// The text for an unsigned REFUSED or NOTAUTH: the four things both sides must agree
+    /// on, and our clock as it read when we signed.
+    fn unverified_message(&self, rcode: u16, time_signed: u64) -> String {
+        let (name, also) = if rcode == RCODE_NOTAUTH {
+            let zone = &self.zone;
+            (
+                "NOTAUTH",
+                format!("; or the server is not authoritative for zone {zone}"),
+            )
+        } else {
+            ("REFUSED", String::new())
+        };
+        format!(
+            "{name} without a TSIG signature: the server could not verify our signed update; check the secret, the key name \"{}\", the algorithm ({}) and this machine's clock (ours read {} when signing; the server allows {FUDGE_SECS} s){also}",
+            self.key.name,
+            self.key.algorithm.name(),
+            format_utc(time_signed)
+        )
     }
 }
 
@@ -354,5 +387,7 @@ impl Provider for Rfc2136 {
 
 #[cfg(test)]
 mod config_tests;
+#[cfg(test)]
+mod servers_tests;
 #[cfg(test)]
 mod tests;

@@ -249,9 +249,12 @@ fn every_rcode_and_tsig_error_is_classified() {
         (7, true, 0, Fatal, "YXRRSET"),
         (8, true, 0, Fatal, "NXRRSET"),
         (9, true, 0, Fatal, "not authoritative for zone example.com"),
-        (9, false, 0, Fatal, "(unsigned reply)"),
+        (9, false, 0, Transient, "NOTAUTH without a TSIG signature"),
+        (5, false, 0, Transient, "REFUSED without a TSIG signature"),
         (9, false, 16, Fatal, "BADSIG"),
         (9, false, 17, Fatal, "BADKEY"),
+        (9, true, 17, Fatal, "not allowed, or unknown key"),
+        (5, false, 16, Fatal, "REFUSED: the server's policy"),
         (9, false, 22, Fatal, "BADTRUNC"),
         (9, true, 18, Transient, "BADTIME"),
         (9, false, 18, Transient, "BADTIME"),
@@ -272,11 +275,22 @@ fn every_rcode_and_tsig_error_is_classified() {
     bare.truncate(29);
     bare[11] = 0;
     let e = p.parse_reply_bytes(&bare, &sent, now).unwrap_err();
-    assert_eq!(e.class(), Fatal);
-    assert!(e.to_string().contains("REFUSED") && e.to_string().contains("unsigned"));
+    assert_eq!(e.class(), Transient);
+    assert!(
+        e.to_string()
+            .starts_with("REFUSED without a TSIG signature")
+    );
     bare[3] = 0x00;
     let e = p.parse_reply_bytes(&bare, &sent, now).unwrap_err();
     assert_eq!(e.class(), Transient);
+    assert!(
+        e.to_string()
+            .contains("without a TSIG signature; not trusted")
+    );
+    bare[3] = 0x01;
+    let e = p.parse_reply_bytes(&bare, &sent, now).unwrap_err();
+    assert_eq!(e.class(), Fatal);
+    assert!(e.to_string().contains("FORMERR") && e.to_string().contains("unsigned"));
 }
 
 #[test]

@@ -12,8 +12,6 @@ const TYPE_SOA: u16 = 6;
 const TYPE_TSIG: u16 = 250;
 const CLASS_ANY: u16 = 255;
 pub const OPCODE_UPDATE: u16 = 5;
-/// Compression pointers must point backwards, so every chain ends without a count.
-const MAX_POINTERS: usize = usize::MAX;
 /// Time Signed is 48 bits.
 pub const MAX_TIME_SIGNED: u64 = (1 << 48) - 1;
 /// TSIG errors (RFC 8945 §5.3).
@@ -290,14 +288,14 @@ pub(super) fn read_message(msg: &[u8]) -> Result<Message<'_>, String> {
     let updates = usize::from(r.u16()?);
     let additional = usize::from(r.u16()?);
     for _ in 0..zones {
-        r.name(MAX_POINTERS)?;
+        r.name()?;
         r.take(4)?;
     }
     let total = prereqs + updates + additional;
     let mut tsig = None;
     for i in 0..total {
         let start = r.pos();
-        let owner = r.name(MAX_POINTERS)?;
+        let owner = r.name()?;
         let rtype = r.u16()?;
         let class = r.u16()?;
         let ttl = r.u32()?;
@@ -311,7 +309,7 @@ pub(super) fn read_message(msg: &[u8]) -> Result<Message<'_>, String> {
             if class != CLASS_ANY || ttl != 0 {
                 return Err("a TSIG record with a wrong class or TTL".to_string());
             }
-            tsig = Some(read_tsig(msg, start, owner, rdata_start, rdlen)?);
+            tsig = Some(read_tsig(&r, start, owner, rdata_start, rdlen)?);
         }
     }
     if r.pos() != msg.len() {
@@ -323,16 +321,16 @@ pub(super) fn read_message(msg: &[u8]) -> Result<Message<'_>, String> {
     Ok(Message { id, flags, tsig })
 }
 
-fn read_tsig(
-    msg: &[u8],
+fn read_tsig<'a>(
+    msg: &Reader<'a>,
     start: usize,
     key_name: Vec<u8>,
     rdata_start: usize,
     rdlen: usize,
-) -> Result<TsigRr<'_>, String> {
+) -> Result<TsigRr<'a>, String> {
     let end = rdata_start + rdlen;
-    let mut r = Reader::new(&msg[..end], rdata_start);
-    let algorithm = r.name(MAX_POINTERS)?;
+    let mut r = msg.part(end, rdata_start);
+    let algorithm = r.name()?;
     let time_signed = read_u48(r.take(6)?).ok_or("short time field")?;
     let fudge = r.u16()?;
     let mac_len = usize::from(r.u16()?);

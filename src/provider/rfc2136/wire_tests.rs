@@ -80,6 +80,37 @@ fn compression_pointers_are_followed_but_never_loop() {
     assert!(hmac::verify(&key.hmac_key(), &data, t.mac).is_ok());
 }
 
+/// A 64 KiB reply (TCP) whose zone is a 127-label name and whose 5,000-odd update records
+/// are named by chains of up to 16 pointers to it: refused at the per-message budget
+/// (dnswire's tests count the steps), not read to the end; and a TSIG record's names count
+/// against the same budget.
+#[test]
+fn a_64k_reply_of_chained_pointers_is_refused() {
+    let mut m = vec![0x12, 0x34, 0xa8, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+    m.extend_from_slice(&b"\x01a".repeat(127));
+    m.extend_from_slice(&[0, 0, 6, 0, 1]);
+    let mut prev = HEADER_LEN;
+    let mut records: u16 = 0;
+    while m.len() + 12 <= 65_535 {
+        let at = m.len();
+        m.extend_from_slice(&(0xC000 | prev as u16).to_be_bytes());
+        m.extend_from_slice(&[0, 1, 0, 1, 0, 0, 0, 0, 0, 0]);
+        records += 1;
+        prev = if records.is_multiple_of(16) {
+            HEADER_LEN
+        } else {
+            at
+        };
+    }
+    m[8..10].copy_from_slice(&records.to_be_bytes());
+    let e = read_message(&m).unwrap_err();
+    assert!(e.contains("names too costly to read"), "{e}");
+    // The first 25 records alone read fine (26 names of at most 144 steps each).
+    let mut short = m[..HEADER_LEN + 259 + 25 * 12].to_vec();
+    short[8..10].copy_from_slice(&25u16.to_be_bytes());
+    assert!(read_message(&short).is_ok());
+}
+
 #[test]
 fn dual_stack_update_in_one_message() {
     let mut addrs = v4("81.2.69.160");
