@@ -1,19 +1,27 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
+#[cfg(feature = "api")]
 pub mod api;
+#[cfg(feature = "api")]
 pub mod cloudflare;
 pub mod desec;
+#[cfg(feature = "api")]
 pub mod digitalocean;
 pub mod duckdns;
 pub mod dyndns2;
 pub mod dynv6;
 pub mod freedns;
+#[cfg(feature = "api")]
 pub mod gandi;
 pub mod namecheap;
 pub mod names;
+#[cfg(feature = "api")]
 pub mod porkbun;
+pub mod reply;
 pub mod rfc2136;
 #[cfg(test)]
 mod testutil;
+
+pub use reply::*;
 
 use crate::config::Fields;
 use crate::error::Error;
@@ -172,131 +180,54 @@ pub trait Provider: Send + Sync {
     }
 }
 
-/// Builds the provider named in a record's `provider` key. Adding a provider with its own
-/// API means one file and one arm here; a dyndns2-style service is a preset row instead.
+/// A provider's constructor from its record's keys.
+type Build = fn(&mut Fields) -> Result<Box<dyn Provider>, Error>;
+
+fn boxed<P: Provider + 'static>(p: Result<P, Error>) -> Result<Box<dyn Provider>, Error> {
+    p.map(|p| Box::new(p) as Box<dyn Provider>)
+}
+
+/// The registry: one line per provider with its own code. The API providers can be left out
+/// of a router build (`--no-default-features`); dyndns2-style services are preset rows.
+const PROVIDERS: &[(&str, Build)] = &[
+    ("namecheap", |f| boxed(namecheap::Namecheap::from_config(f))),
+    ("duckdns", |f| boxed(duckdns::DuckDns::from_config(f))),
+    #[cfg(feature = "api")]
+    ("cloudflare", |f| {
+        boxed(cloudflare::Cloudflare::from_config(f))
+    }),
+    ("dyndns2", |f| boxed(dyndns2::Dyndns2::from_config(None, f))),
+    ("desec", |f| boxed(desec::Desec::from_config(f))),
+    ("dynv6", |f| boxed(dynv6::Dynv6::from_config(f))),
+    ("freedns", |f| boxed(freedns::FreeDns::from_config(f))),
+    #[cfg(feature = "api")]
+    ("porkbun", |f| boxed(porkbun::Porkbun::from_config(f))),
+    #[cfg(feature = "api")]
+    ("gandi", |f| boxed(gandi::Gandi::from_config(f))),
+    #[cfg(feature = "api")]
+    ("digitalocean", |f| {
+        boxed(digitalocean::DigitalOcean::from_config(f))
+    }),
+    ("rfc2136", |f| boxed(rfc2136::Rfc2136::from_config(f))),
+];
+
+/// Every provider name this build knows, presets last.
+pub fn provider_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = PROVIDERS.iter().map(|(n, _)| *n).collect();
+    names.extend(dyndns2::preset_names());
+    names
+}
+
+/// Builds the provider named in a record's `provider` key: a registry line, else a preset.
 pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>, Error> {
-    Ok(match name {
-        "namecheap" => Box::new(namecheap::Namecheap::from_config(fields)?),
-        "duckdns" => Box::new(duckdns::DuckDns::from_config(fields)?),
-        "cloudflare" => Box::new(cloudflare::Cloudflare::from_config(fields)?),
-        "dyndns2" => Box::new(dyndns2::Dyndns2::from_config(None, fields)?),
-        "desec" => Box::new(desec::Desec::from_config(fields)?),
-        "dynv6" => Box::new(dynv6::Dynv6::from_config(fields)?),
-        "freedns" => Box::new(freedns::FreeDns::from_config(fields)?),
-        "porkbun" => Box::new(porkbun::Porkbun::from_config(fields)?),
-        "gandi" => Box::new(gandi::Gandi::from_config(fields)?),
-        "digitalocean" => Box::new(digitalocean::DigitalOcean::from_config(fields)?),
-        "rfc2136" => Box::new(rfc2136::Rfc2136::from_config(fields)?),
-        other => match dyndns2::preset(other) {
-            Some(preset) => Box::new(dyndns2::Dyndns2::from_config(Some(preset), fields)?),
-            None => {
-                return Err(Error::Config(format!(
-                    "unknown provider \"{other}\" (known: namecheap, duckdns, cloudflare, desec, dynv6, freedns, porkbun, gandi, digitalocean, rfc2136, dyndns2, {})",
-                    dyndns2::preset_names().join(", ")
-                )));
-            }
-        },
-    })
-}
-
-/// What an HTTP status alone says about a failed request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusClass {
-    /// 401, 403: the credentials were refused; fatal.
-    Refused,
-    /// 429 and 5xx: the server is busy or in trouble; transient, after its `Retry-After`.
-    Busy,
-    /// Anything else: transient.
-    Unexpected,
-}
-
-impl StatusClass {
-    pub fn of(status: u16) -> StatusClass {
-        match status {
-            401 | 403 => StatusClass::Refused,
-            429 | 500..=599 => StatusClass::Busy,
-            _ => StatusClass::Unexpected,
-        }
+    if let Some((_, build)) = PROVIDERS.iter().find(|(n, _)| *n == name) {
+        return build(fields);
     }
-
-    /// `message` as an error of this class; a busy server's `Retry-After` is kept.
-    pub fn error(self, reply: &Reply, message: String) -> Error {
-        match (self, reply.retry_after_secs()) {
-            (StatusClass::Refused, _) => Error::fatal(message),
-            (StatusClass::Busy, Some(secs)) => Error::transient_after(message, secs),
-            (StatusClass::Busy, None) | (StatusClass::Unexpected, _) => Error::transient(message),
-        }
+    match dyndns2::preset(name) {
+        Some(preset) => boxed(dyndns2::Dyndns2::from_config(Some(preset), fields)),
+        None => Err(Error::Config(format!(
+            "unknown provider \"{name}\" (known: {})",
+            provider_names().join(", ")
+        ))),
     }
-}
-
-/// `message` classified by the reply's status alone (see [`StatusClass`]).
-pub fn status_error(reply: &Reply, message: String) -> Error {
-    StatusClass::of(reply.status).error(reply, message)
-}
-
-/// The HTTP status alone, for replies whose body says nothing recognisable:
-/// 401/403 are fatal (credentials), 429 and 5xx transient, anything else transient.
-pub fn classify_status(reply: &Reply, what: &str) -> Error {
-    let status = reply.status;
-    let said = said(&reply.text());
-    let class = StatusClass::of(status);
-    let message = match class {
-        StatusClass::Refused => {
-            format!("HTTP {status}, credentials refused{said}; check the record's secret")
-        }
-        StatusClass::Busy => format!("HTTP {status}{said}"),
-        StatusClass::Unexpected => format!("unexpected {what} (HTTP {status}){said}"),
-    };
-    class.error(reply, message)
-}
-
-/// A reply to a text protocol whose first line is no known answer: transient, as an empty or
-/// unexpected reply on HTTP 200, else by its status alone.
-pub fn unknown_answer(reply: &Reply, line: &str) -> Error {
-    match reply.status {
-        200 if line.is_empty() => Error::transient("empty reply"),
-        200 => Error::transient(format!("unexpected reply{}", said(line))),
-        _ => classify_status(reply, "reply"),
-    }
-}
-
-/// The first line of a text reply that is not blank, trimmed; empty when there is none.
-pub fn first_line(text: &str) -> &str {
-    text.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-}
-
-/// `req` with `<v4_key>=<IPv4>` and `<v6_key>=<IPv6>` for the addresses present.
-pub fn add_addresses(req: Request, addrs: Addrs, v4_key: &str, v6_key: &str) -> Request {
-    let req = match addrs.v4 {
-        Some(v4) => req.param(v4_key, v4.to_string()),
-        None => req,
-    };
-    match addrs.v6 {
-        Some(v6) => req.param(v6_key, v6.to_string()),
-        None => req,
-    }
-}
-
-/// What a reply said, for the end of a log line: `: "<text>"`, cut short; empty when it
-/// said nothing.
-pub fn said(text: &str) -> String {
-    let shown = short(text);
-    if shown.is_empty() {
-        String::new()
-    } else {
-        format!(": {shown:?}")
-    }
-}
-
-/// A reply cut down to something a log line can hold.
-pub fn short(text: &str) -> String {
-    let t = text.trim();
-    let mut s: String = t.chars().filter(|c| !c.is_control()).take(80).collect();
-    if t.chars().count() > 80 {
-        s.push('…');
-    }
-    s
 }
