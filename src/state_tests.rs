@@ -376,3 +376,40 @@ fn an_unwritable_state_location_is_found_without_writing() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn five_thousand_failed_records_with_long_names_fit_their_own_limits() {
+    let keys = 5000;
+    let mut state = State::default();
+    for i in 0..keys {
+        let name = format!("r{i:04}-{}.{}.example.org", "x".repeat(57), "y".repeat(63));
+        state.set(Entry {
+            key: format!("dyndns2 {name} A"),
+            result: format!("failed: {name}: {}", "HTTP 503 ".repeat(40)),
+            failures: 3,
+            next: 1_800_000_000,
+            wait: 1200,
+            tried: "0123456789abcdef".into(),
+            ..Entry::default()
+        });
+    }
+    let bytes = serialize_state(&state);
+    let limits = Limits::for_keys(keys);
+    assert!(
+        bytes.len() as u64 > MAX_STATE_BYTES,
+        "{} bytes",
+        bytes.len()
+    );
+    assert!(
+        (bytes.len() as u64) < limits.max_bytes / 2,
+        "{} bytes",
+        bytes.len()
+    );
+    let dir = scratch("five-thousand");
+    let path = dir.join("state.json");
+    fs::write(&path, &bytes).unwrap();
+    let (_, loaded) = StateFile::load(&path, limits);
+    assert_eq!(loaded.records.len(), keys);
+    assert!(loaded.records.iter().all(|e| e.next == 1_800_000_000));
+    fs::remove_dir_all(&dir).unwrap();
+}
