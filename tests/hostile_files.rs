@@ -86,6 +86,19 @@ fn secret_files_that_are_not_files_are_refused_at_once() {
         &out,
         &["key \"password_file\"", "/dev/zero: not a regular file"],
     );
+    // minreq would read a ca_file whole at the first HTTPS request.
+    let text = format!(
+        "ca_file = \"/dev/zero\"\nstate_file = {:?}\n\n{record}",
+        env.state
+    );
+    std::fs::write(&env.config, text).unwrap();
+    for args in [&["check"][..], &[][..]] {
+        let out = prompt(&env, args);
+        refused(
+            &out,
+            &["key \"ca_file\"", "/dev/zero is not a regular file"],
+        );
+    }
     assert_eq!(source.count() + provider.count(), 0);
 }
 
