@@ -207,3 +207,77 @@ fn an_unwritable_state_location_is_caught_before_anything_is_sent() {
     assert_eq!(source.count() + provider.count(), 0, "nothing was sent");
     assert!(!env.dir.join("missing").exists());
 }
+
+#[test]
+fn entries_of_records_no_longer_configured_are_dropped_on_save() {
+    let env = Env::new("stale");
+    let source = env.ip_source(&[IP1]);
+    let both = format!("{}\n{}", refused_record("kept"), refused_record("gone"));
+    env.write_config(3, &[source.url()], &both);
+    expect_code(&env.run(&[]), 1);
+    let state = env.state_text().unwrap();
+    assert!(state.contains("gone.duckdns.org"), "{state}");
+    env.write_config(3, &[source.url()], &refused_record("kept"));
+    let out = env.run(&[]);
+    expect_code(&out, 1);
+    assert!(
+        out.stderr.contains("more before retrying"),
+        "{}",
+        out.stderr
+    );
+    let state = env.state_text().unwrap();
+    assert!(state.contains("kept.duckdns.org"), "{state}");
+    assert!(!state.contains("gone.duckdns.org"), "{state}");
+    assert_eq!(source.count(), 1);
+}
+
+/// FNV-1a 64, as the state file's trailer uses it, to edit a state file as a clock would.
+fn fnv(body: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in body.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The number after `"name":` in a state file's JSON.
+fn field(state: &str, name: &str) -> u64 {
+    let at = state.find(&format!("\"{name}\":")).unwrap() + name.len() + 3;
+    let digits: String = state[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+#[test]
+fn a_backoff_from_before_the_clock_went_back_waits_only_its_own_length() {
+    let env = Env::new("clock-back");
+    let source = env.ip_source(&[IP1]);
+    env.write_config(3, &[source.url()], &refused_record("home"));
+    expect_code(&env.run(&[]), 1);
+    let state = env.state_text().unwrap();
+    let (next, wait) = (field(&state, "next"), field(&state, "wait"));
+    assert_eq!(wait, 300, "{state}");
+    // As if the clock went back 12 h since: the stored backoff now ends 12 h 5 min ahead.
+    let body = state[..state.find("\n#ddnsup-checksum ").unwrap()].replace(
+        &format!("\"next\":{next}"),
+        &format!("\"next\":{}", next + 12 * 3600),
+    );
+    let edited = format!(
+        "{body}\n#ddnsup-checksum {} {:016x}\n",
+        body.len(),
+        fnv(&body)
+    );
+    std::fs::write(&env.state, edited).unwrap();
+    let out = env.run(&[]);
+    expect_code(&out, 1);
+    assert!(out.stderr.contains("waiting 5 min more"), "{}", out.stderr);
+    let clamped = field(&env.state_text().unwrap(), "next");
+    assert!(
+        clamped <= next + 300,
+        "{clamped} vs {next}: the clamp was not saved"
+    );
+    assert_eq!(source.count(), 1);
+}
