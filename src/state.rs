@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 pub const STATE_VERSION: u32 = 1;
 /// The smallest cap on the file, whatever the configuration.
 const MAX_STATE_BYTES: u64 = 1024 * 1024;
-/// What one entry may take in the file; kept far above what `set` lets an entry grow to.
+/// Bytes of file allowed per entry the file may hold.
 const ENTRY_BYTES: u64 = 1024;
 /// The file may hold this many entries per configured key (a configuration that shrank)...
 const ENTRIES_PER_KEY: usize = 4;
@@ -17,6 +17,9 @@ const ENTRIES_PER_KEY: usize = 4;
 const MIN_ENTRIES: usize = 256;
 /// `result` is kept to this many bytes: it is for people, and the file must stay small.
 pub const MAX_RESULT_BYTES: usize = 200;
+/// A provider's `cache` longer than this is dropped (it is only a shortcut: the provider
+/// looks its ids up again). Cloudflare's, the longest, is a zone name and two 32-digit ids.
+const MAX_CACHE_BYTES: usize = 512;
 const TRAILER: &str = "#ddnsup-checksum ";
 
 /// What a state file may make ddnsup read and allocate, sized from the configuration.
@@ -27,9 +30,10 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// For a configuration with `keys` state entries (records times families). A file this
-    /// run writes holds at most `keys` entries of at most about `ENTRY_BYTES / 2` each, so it
-    /// always fits the limits the next run computes for the same configuration.
+    /// For a configuration with `keys` state entries (records times families). A file a run
+    /// writes holds at most `keys` entries, each well under the `ENTRIES_PER_KEY *
+    /// ENTRY_BYTES` (4 KiB) share of a key (`set` keeps them small), so it always fits the
+    /// limits the next run computes for the same configuration.
     pub fn for_keys(keys: usize) -> Limits {
         let max_entries = keys.saturating_mul(ENTRIES_PER_KEY).max(MIN_ENTRIES);
         let max_bytes = (max_entries as u64)
@@ -93,9 +97,13 @@ impl State {
         self.records.iter().find(|e| e.key == key)
     }
 
-    /// Stores `entry` in place of the one with its key (or adds it), its `result` cut short.
+    /// Stores `entry` in place of the one with its key (or adds it), kept small: `result`
+    /// cut short, an oversized `cache` dropped.
     pub fn set(&mut self, mut entry: Entry) {
         entry.result = bounded_result(&entry.result);
+        if entry.cache.len() > MAX_CACHE_BYTES {
+            entry.cache.clear();
+        }
         match self.records.iter_mut().find(|e| e.key == entry.key) {
             Some(old) => *old = entry,
             None => self.records.push(entry),
@@ -297,22 +305,23 @@ pub fn dir_of(target: &Path) -> PathBuf {
 /// run that cannot save would resend every update on every cron run. Only stat and
 /// access(2) are used (for the real user); nothing is written.
 pub fn check_location(path: &Path) -> Result<(), String> {
-    let fail = |why: String| {
-        Err(format!(
-            "state file {}: {why}; create it or set state_file",
-            path.display()
-        ))
-    };
+    let fail = |why: String| Err(format!("state file {}: {why}", path.display()));
     let target = match resolve_target(path) {
         Ok(t) => t,
         Err(e) => return fail(format!("cannot follow its symlinks: {e}")),
     };
     match std::fs::metadata(&target) {
         Ok(m) if !m.is_file() => {
-            return fail(format!("{} is not a regular file", target.display()));
+            let t = target.display();
+            return fail(format!(
+                "{t} is not a regular file; set state_file to a file's path"
+            ));
         }
         Ok(_) if !accessible(&target, libc::W_OK) => {
-            return fail(format!("{} is not writable by this user", target.display()));
+            let t = target.display();
+            return fail(format!(
+                "{t} is not writable by this user; fix its owner or mode"
+            ));
         }
         Ok(_) => {}
         Err(e) if absent(&e) => {}
@@ -321,16 +330,24 @@ pub fn check_location(path: &Path) -> Result<(), String> {
     let dir = dir_of(&target);
     match std::fs::metadata(&dir) {
         Ok(m) if m.is_dir() => {}
-        Ok(_) => return fail(format!("{} is not a directory", dir.display())),
+        Ok(_) => {
+            let d = dir.display();
+            return fail(format!(
+                "{d} is not a directory; set state_file to a path in one"
+            ));
+        }
         Err(e) if absent(&e) => {
-            return fail(format!("directory {} does not exist", dir.display()));
+            let d = dir.display();
+            return fail(format!(
+                "directory {d} does not exist; create it or set state_file"
+            ));
         }
         Err(e) => return fail(format!("cannot use directory {}: {e}", dir.display())),
     }
     if !accessible(&dir, libc::W_OK | libc::X_OK) {
+        let d = dir.display();
         return fail(format!(
-            "directory {} is not writable by this user",
-            dir.display()
+            "directory {d} is not writable by this user; fix its owner or mode"
         ));
     }
     Ok(())

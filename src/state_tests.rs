@@ -254,13 +254,18 @@ fn the_largest_entry_a_run_writes_stays_well_inside_its_share() {
         stopped: true,
         fingerprint: "0123456789abcdef".into(),
         tried: "0123456789abcdef".into(),
-        cache: "0123456789abcdef0123456789abcdef 0123456789abcdef0123456789abcdef".into(),
+        cache: "c".repeat(MAX_CACHE_BYTES),
     });
     let one = state.records[0].serialize_json().len() as u64;
     assert!(
         one < ENTRY_BYTES * ENTRIES_PER_KEY as u64 / 2,
         "{one} bytes"
     );
+    state.set(Entry {
+        cache: "c".repeat(MAX_CACHE_BYTES + 1),
+        ..entry("k", "")
+    });
+    assert_eq!(state.entry("k").unwrap().cache, "");
 }
 
 #[test]
