@@ -170,7 +170,7 @@ fn fnv(body: &str) -> u64 {
 }
 
 /// The largest peak RSS of any child this test process has waited for, in KiB.
-fn children_max_rss_kib() -> i64 {
+fn children_max_rss_kib() -> libc::c_long {
     // SAFETY: getrusage fills the struct it is given.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     assert_eq!(
