@@ -137,7 +137,10 @@ impl Found {
 }
 
 fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
-    statefile::check_location(&config.state_file).map_err(Error::Config)?;
+    if !args.dry_run {
+        // Before anything is sent: a run that cannot save would resend on every cron run.
+        statefile::check_location(&config.state_file).map_err(Error::Config)?;
+    }
     if let Some(ca) = &config.ca_file {
         // SAFETY: still single-threaded; minreq reads this once, at its first HTTPS request.
         unsafe { std::env::set_var("SSL_CERT_FILE", ca) };

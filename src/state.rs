@@ -344,6 +344,13 @@ pub fn check_location(path: &Path) -> Result<(), String> {
         }
         Err(e) => return fail(format!("cannot use directory {}: {e}", dir.display())),
     }
+    let tmp = temp_path(&target);
+    if fs::symlink_metadata(&tmp).is_ok_and(|m| m.is_dir()) {
+        let t = tmp.display();
+        return fail(format!(
+            "{t} is a directory in the way of the temp file; remove it"
+        ));
+    }
     if !accessible(&dir, libc::W_OK | libc::X_OK) {
         let d = dir.display();
         return fail(format!(

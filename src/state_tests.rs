@@ -367,6 +367,13 @@ fn an_unwritable_state_location_is_found_without_writing() {
         1,
         "nothing was written"
     );
+    fs::create_dir(dir.join(".state.json.tmp")).unwrap();
+    let e = check_location(&ok).unwrap_err();
+    assert!(
+        e.contains(".state.json.tmp is a directory in the way"),
+        "{e}"
+    );
+    fs::remove_dir(dir.join(".state.json.tmp")).unwrap();
     // access(2) grants root nearly everything, so the read-only cases can only fail for
     // another user.
     // SAFETY: geteuid has no preconditions.
