@@ -7,7 +7,8 @@ use crate::detect::{Family, source, with_host_id};
 use crate::error::Error;
 use crate::http::Client;
 use crate::provider::{Addrs, Cache, Success};
-use crate::state::{Entry, State, StateFile};
+use crate::state::{self as statefile, Entry, Limits, State, StateFile};
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -18,7 +19,10 @@ pub fn run(args: &Args) -> Result<(), Error> {
         config.state_file = state.clone();
     }
     match args.command {
-        Command::Check => check(&config),
+        Command::Check => {
+            statefile::check_location(&config.state_file).map_err(Error::Config)?;
+            check(&config)
+        }
         Command::Status => status(&config),
         Command::Run => update_all(&config, args),
     }
@@ -42,8 +46,22 @@ fn check(config: &Config) -> Result<(), Error> {
     Ok(())
 }
 
+/// The state entries the configuration has, in its order: records times their families.
+fn state_keys(config: &Config) -> Vec<String> {
+    config
+        .records
+        .iter()
+        .flat_map(|r| r.families.iter().map(|f| r.key(*f)))
+        .collect()
+}
+
+fn load_state(config: &Config) -> (StateFile, State) {
+    let limits = Limits::for_keys(state_keys(config).len());
+    StateFile::load(&config.state_file, limits)
+}
+
 fn status(config: &Config) -> Result<(), Error> {
-    let (_, state) = StateFile::load(&config.state_file);
+    let (_, state) = load_state(config);
     let now = now_secs();
     for r in &config.records {
         for &family in &r.families {
@@ -119,6 +137,10 @@ impl Found {
 }
 
 fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
+    if !args.dry_run {
+        // Before anything is sent: a run that cannot save would resend on every cron run.
+        statefile::check_location(&config.state_file).map_err(Error::Config)?;
+    }
     if let Some(ca) = &config.ca_file {
         // SAFETY: still single-threaded; the TLS setup reads this once, at the first HTTPS request.
         unsafe { std::env::set_var("SSL_CERT_FILE", ca) };
@@ -131,8 +153,12 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
         Some(lock)
     };
     start_watchdog(config);
-    let (mut file, mut state) = StateFile::load(&config.state_file);
+    let (mut file, mut state) = load_state(config);
     let now = now_secs();
+    // A backoff set before the clock went back ends when its own wait says (and is saved so).
+    for e in &mut state.records {
+        e.next = decide::not_before(e, now);
+    }
     let client = Client {
         timeout_secs: config.timeout_secs,
     };
@@ -346,15 +372,14 @@ fn dry_run(record: &Record, addrs: Addrs) {
 
 /// Keeps only configured records, then writes if anything changed.
 fn save(file: &mut StateFile, state: &mut State, config: &Config) -> Result<(), Error> {
-    let keys: Vec<String> = config
-        .records
-        .iter()
-        .flat_map(|r| r.families.iter().map(|f| r.key(*f)))
+    let order: HashMap<String, usize> = state_keys(config)
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| (k, i))
         .collect();
-    state.records.retain(|e| keys.contains(&e.key));
-    state
-        .records
-        .sort_by_key(|e| keys.iter().position(|k| *k == e.key));
+    state.records.retain(|e| order.contains_key(&e.key));
+    state.records.sort_by_key(|e| order.get(&e.key).copied());
+    state.records.dedup_by(|a, b| a.key == b.key);
     match file.save(state) {
         Ok(wrote) => {
             if wrote {

@@ -52,14 +52,31 @@ pub fn gate(entry: Option<&Entry>, fingerprint: &str, now: u64, force: bool) -> 
     if e.stopped {
         return Some(Decision::Skip(Skip::Stopped));
     }
-    // A wait longer than any we set means the clock jumped backwards: ignore it.
-    if e.next > now && e.next - now <= MAX_WAIT_SECS {
-        return Some(Decision::Skip(Skip::BackingOff(e.next)));
+    let next = not_before(e, now);
+    if next > now {
+        return Some(Decision::Skip(Skip::BackingOff(next)));
     }
     if e.fingerprint != fingerprint {
         return Some(Decision::Update(Reason::ConfigChanged));
     }
     None
+}
+
+/// When the entry's backoff really ends. A `next` further ahead than the wait that set it
+/// means the clock went back since: it is clamped to now plus that wait. For an entry that
+/// does not know its wait (older state files), a `next` further ahead than any wait we set
+/// is ignored. Callers store the result, so that a clamped backoff ends on time.
+pub fn not_before(e: &Entry, now: u64) -> u64 {
+    if e.next <= now {
+        return e.next;
+    }
+    let ahead = e.next - now;
+    match e.wait {
+        0 if ahead > MAX_WAIT_SECS => 0,
+        0 => e.next,
+        wait if ahead > wait => now.saturating_add(wait),
+        _ => e.next,
+    }
 }
 
 /// The whole decision for one record, given the address found now.
@@ -121,6 +138,7 @@ pub fn after_success(key: &str, fingerprint: &str, ip: IpAddr, now: u64, how: Su
         },
         failures: 0,
         next: 0,
+        wait: 0,
         stopped: false,
         fingerprint: fingerprint.to_string(),
         tried: String::new(),
@@ -144,16 +162,17 @@ pub fn after_failure(
             e.stopped = true;
             e.failures = 0;
             e.next = 0;
+            e.wait = 0;
             e.result = format!("rejected: {err}");
         }
         Class::Transient => {
             e.stopped = false;
             e.failures = e.failures.saturating_add(1);
-            let wait = match err.first_backoff_secs() {
+            e.wait = match err.first_backoff_secs() {
                 Some(first) => backoff_from(first, e.failures, err.retry_after_secs()),
                 None => backoff_secs(e.failures, err.retry_after_secs()),
             };
-            e.next = now.saturating_add(wait);
+            e.next = now.saturating_add(e.wait);
             e.result = format!("failed: {err}");
         }
     }

@@ -301,3 +301,144 @@ fn a_failure_may_ask_for_a_longer_first_backoff() {
     let e = after_failure(Some(&e), "k", FP, NOW, &Error::transient("HTTP 503"));
     assert_eq!(e.next, NOW + 1200);
 }
+
+const HOUR: u64 = 3600;
+/// 2000-01-01 00:00:00 UTC: a clock reset to a year other than 1970.
+const Y2000: u64 = 946_684_800;
+
+fn backing_off(next: u64, wait: u64) -> Entry {
+    Entry {
+        failures: 1,
+        next,
+        wait,
+        tried: FP.into(),
+        ..confirmed("81.2.69.160", NOW)
+    }
+}
+
+#[test]
+fn a_911_then_the_clock_back_12_h_waits_its_own_30_min() {
+    let old = confirmed("81.2.69.160", NOW - 100);
+    let e = after_failure(
+        Some(&old),
+        "k",
+        FP,
+        NOW,
+        &Error::transient_after("911", 1800),
+    );
+    assert_eq!((e.next, e.wait), (NOW + 1800, 1800));
+    let back = NOW - 12 * HOUR;
+    let next = not_before(&e, back);
+    assert_eq!(next, back + 1800, "clamped to now + the wait that set it");
+    let stored = Entry { next, ..e.clone() };
+    assert_eq!(
+        gate(Some(&stored), FP, back + 1799, false),
+        Some(Decision::Skip(Skip::BackingOff(back + 1800)))
+    );
+    assert_eq!(gate(Some(&stored), FP, back + 1800, false), None);
+    // gate clamps by itself too, for callers that do not store it.
+    assert_eq!(
+        gate(Some(&e), FP, back, false),
+        Some(Decision::Skip(Skip::BackingOff(back + 1800)))
+    );
+}
+
+#[test]
+fn not_before_at_and_around_its_bounds() {
+    // Within the wait that set it: kept, to the second.
+    assert_eq!(not_before(&backing_off(NOW + 300, 300), NOW), NOW + 300);
+    assert_eq!(not_before(&backing_off(NOW + 301, 300), NOW), NOW + 300);
+    assert_eq!(not_before(&backing_off(NOW, 300), NOW), NOW);
+    assert_eq!(not_before(&backing_off(NOW - 1, 300), NOW), NOW - 1);
+    // An entry from an older state file does not know its wait: up to a day is honoured.
+    assert_eq!(
+        not_before(&backing_off(NOW + MAX_WAIT_SECS, 0), NOW),
+        NOW + MAX_WAIT_SECS
+    );
+    assert_eq!(not_before(&backing_off(NOW + MAX_WAIT_SECS + 1, 0), NOW), 0);
+    assert_eq!(not_before(&backing_off(u64::MAX, u64::MAX), NOW), u64::MAX);
+    assert_eq!(
+        not_before(&backing_off(u64::MAX, 300), u64::MAX - 1),
+        u64::MAX
+    );
+}
+
+#[test]
+fn backoff_ends_at_exactly_the_due_second() {
+    let e = backing_off(NOW + 300, 300);
+    let new_ip = ip("81.2.69.161");
+    assert_eq!(
+        decide(Some(&e), FP, new_ip, NOW + 299, false, REFRESH),
+        Decision::Skip(Skip::BackingOff(NOW + 300))
+    );
+    assert_eq!(
+        decide(Some(&e), FP, new_ip, NOW + 300, false, REFRESH),
+        Decision::Update(Reason::AddressChanged)
+    );
+    let legacy = backing_off(NOW + MAX_WAIT_SECS, 0);
+    assert_eq!(
+        gate(Some(&legacy), FP, NOW, false),
+        Some(Decision::Skip(Skip::BackingOff(NOW + MAX_WAIT_SECS)))
+    );
+    assert_eq!(gate(Some(&legacy), FP, NOW - 1, false), None);
+}
+
+#[test]
+fn refresh_falls_due_at_exactly_the_period_both_ways() {
+    assert!(refresh_due(NOW, NOW + REFRESH, REFRESH));
+    assert!(!refresh_due(NOW, NOW + REFRESH - 1, REFRESH));
+    // Confirmed "in the future" (the clock went back): due only past one whole period.
+    assert!(!refresh_due(NOW + REFRESH, NOW, REFRESH));
+    assert!(refresh_due(NOW + REFRESH + 1, NOW, REFRESH));
+    assert!(refresh_due(0, REFRESH, REFRESH));
+    assert!(!refresh_due(1, REFRESH, REFRESH));
+}
+
+#[test]
+fn a_clock_reset_to_2000_neither_freezes_nor_floods() {
+    // Confirmed in 2027, the router reboots into 2000: refresh due (not in 27 years) ...
+    let e = confirmed("81.2.69.160", NOW);
+    assert_eq!(
+        decide(Some(&e), FP, ip("81.2.69.160"), Y2000, false, REFRESH),
+        Decision::Update(Reason::Refresh)
+    );
+    // ... and a confirmation made in 2000 is refreshed 25 days later, to the second.
+    let e = confirmed("81.2.69.160", Y2000);
+    assert_eq!(
+        decide(
+            Some(&e),
+            FP,
+            ip("81.2.69.160"),
+            Y2000 + REFRESH - 1,
+            false,
+            REFRESH
+        ),
+        Decision::Skip(Skip::Unchanged)
+    );
+    assert_eq!(
+        decide(
+            Some(&e),
+            FP,
+            ip("81.2.69.160"),
+            Y2000 + REFRESH,
+            false,
+            REFRESH
+        ),
+        Decision::Update(Reason::Refresh)
+    );
+    // A backoff set in 2027 still holds its own length in 2000: no retry storm, no freeze.
+    let mut e = backing_off(NOW + 2400, 2400);
+    assert_eq!(
+        gate(Some(&e), FP, Y2000, false),
+        Some(Decision::Skip(Skip::BackingOff(Y2000 + 2400)))
+    );
+    e.next = not_before(&e, Y2000);
+    assert!(gate(Some(&e), FP, Y2000 + 2399, false).is_some());
+    assert_eq!(gate(Some(&e), FP, Y2000 + 2400, false), None);
+    // Failures in 2000 back off and double as in any year.
+    let mut e = confirmed("81.2.69.160", Y2000);
+    for (n, want) in [(1, 300), (2, 600), (3, 1200)] {
+        e = after_failure(Some(&e), "k", FP, Y2000, &Error::transient("HTTP 503"));
+        assert_eq!((e.failures, e.next, e.wait), (n, Y2000 + want, want));
+    }
+}

@@ -13,6 +13,7 @@ mod dnswire;
 mod error;
 mod family;
 mod fnv;
+mod fsread;
 mod http;
 mod json;
 mod lock;

@@ -7,8 +7,44 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const STATE_VERSION: u32 = 1;
+/// The smallest cap on the file, whatever the configuration.
 const MAX_STATE_BYTES: u64 = 1024 * 1024;
+/// Bytes of file allowed per entry the file may hold.
+const ENTRY_BYTES: u64 = 1024;
+/// The file may hold this many entries per configured key (a configuration that shrank)...
+const ENTRIES_PER_KEY: usize = 4;
+/// ... and at least this many, whatever the configuration.
+const MIN_ENTRIES: usize = 256;
+/// `result` is kept to this many bytes: it is for people, and the file must stay small.
+pub const MAX_RESULT_BYTES: usize = 200;
+/// A provider's `cache` longer than this is dropped (it is only a shortcut: the provider
+/// looks its ids up again). Cloudflare's, the longest, is a zone name and two 32-digit ids.
+const MAX_CACHE_BYTES: usize = 512;
 const TRAILER: &str = "#ddnsup-checksum ";
+
+/// What a state file may make ddnsup read and allocate, sized from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_entries: usize,
+    pub max_bytes: u64,
+}
+
+impl Limits {
+    /// For a configuration with `keys` state entries (records times families). A file a run
+    /// writes holds at most `keys` entries, each well under the `ENTRIES_PER_KEY *
+    /// ENTRY_BYTES` (4 KiB) share of a key (`set` keeps them small), so it always fits the
+    /// limits the next run computes for the same configuration.
+    pub fn for_keys(keys: usize) -> Limits {
+        let max_entries = keys.saturating_mul(ENTRIES_PER_KEY).max(MIN_ENTRIES);
+        let max_bytes = (max_entries as u64)
+            .saturating_mul(ENTRY_BYTES)
+            .max(MAX_STATE_BYTES);
+        Limits {
+            max_entries,
+            max_bytes,
+        }
+    }
+}
 
 /// Everything ddnsup remembers between runs.
 #[derive(Debug, Clone, PartialEq, Default, SerJson, DeJson)]
@@ -39,6 +75,9 @@ pub struct Entry {
     /// No attempt before this time (backoff), unless forced.
     #[nserde(default)]
     pub next: u64,
+    /// The wait that set `next`, to clamp it when the clock went back (0: not known).
+    #[nserde(default)]
+    pub wait: u64,
     /// The provider rejected the record: no request until its configuration changes.
     #[nserde(default)]
     pub stopped: bool,
@@ -58,7 +97,13 @@ impl State {
         self.records.iter().find(|e| e.key == key)
     }
 
-    pub fn set(&mut self, entry: Entry) {
+    /// Stores `entry` in place of the one with its key (or adds it), kept small: `result`
+    /// cut short, an oversized `cache` dropped.
+    pub fn set(&mut self, mut entry: Entry) {
+        entry.result = bounded_result(&entry.result);
+        if entry.cache.len() > MAX_CACHE_BYTES {
+            entry.cache.clear();
+        }
         match self.records.iter_mut().find(|e| e.key == entry.key) {
             Some(old) => *old = entry,
             None => self.records.push(entry),
@@ -75,10 +120,10 @@ pub struct StateFile {
 impl StateFile {
     /// Loads the state. A missing file is a first run; an unreadable, truncated or corrupt
     /// one is a warning and means "no history": it never stops a run.
-    pub fn load(path: &Path) -> (StateFile, State) {
-        let (on_disk, state) = match read_capped(path) {
+    pub fn load(path: &Path, limits: Limits) -> (StateFile, State) {
+        let (on_disk, state) = match read_capped(path, limits.max_bytes) {
             Ok(None) => (None, State::default()),
-            Ok(Some(bytes)) => match parse_state(&bytes) {
+            Ok(Some(bytes)) => match parse_state(&bytes, limits.max_entries) {
                 Ok(state) => (Some(bytes), state),
                 Err(why) => {
                     log::warn!(target: "ddnsup", "state file {} is unusable ({why}); starting without history",
@@ -117,16 +162,28 @@ impl StateFile {
     }
 }
 
-fn read_capped(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    if meta.len() > MAX_STATE_BYTES {
-        return Err(std::io::Error::other("larger than 1 MiB"));
+fn read_capped(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
+    match crate::fsread::read_capped(path, cap) {
+        Ok((bytes, _)) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
-    fs::read(path).map(Some)
+}
+
+/// A result text of at most `MAX_RESULT_BYTES`, on one line, cut at a character boundary.
+fn bounded_result(text: &str) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if one_line.len() <= MAX_RESULT_BYTES {
+        return one_line;
+    }
+    let mut end = MAX_RESULT_BYTES - '…'.len_utf8();
+    while !one_line.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &one_line[..end])
 }
 
 /// The JSON body followed by a trailer line holding its length and FNV-1a checksum.
@@ -143,7 +200,7 @@ pub fn serialize_state(state: &State) -> Vec<u8> {
 
 /// Verifies the trailer and the JSON grammar before nanoserde parses (it can hang or panic
 /// on truncated input).
-pub fn parse_state(bytes: &[u8]) -> Result<State, String> {
+pub fn parse_state(bytes: &[u8], max_entries: usize) -> Result<State, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("empty file".to_string());
     }
@@ -164,11 +221,44 @@ pub fn parse_state(bytes: &[u8]) -> Result<State, String> {
     if parts.next().is_some() || len != body.len() || sum != checksum(body) {
         return Err("checksum mismatch (truncated or edited?)".to_string());
     }
+    let entries = count_entries(body);
+    if entries > max_entries {
+        return Err(format!(
+            "holds {entries} entries, more than the {max_entries} this configuration can use"
+        ));
+    }
     let state: State = parse_json(body)?;
     if state.version != STATE_VERSION {
         return Err(format!("unknown version {}", state.version));
     }
     Ok(state)
+}
+
+/// The objects directly inside the top-level object's arrays (the `records`), counted before
+/// nanoserde allocates one entry for each. Linear, and safe on any text.
+fn count_entries(body: &str) -> usize {
+    let (mut depth, mut count, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in body.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                count += usize::from(b == b'{' && depth == 2);
+                depth += 1;
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    count
 }
 
 fn checksum(body: &str) -> u64 {
@@ -177,27 +267,139 @@ fn checksum(body: &str) -> u64 {
     h.finish()
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = match path.parent() {
+/// Where the state really lives: `path` with symlinks followed (at most 40 of them), so that
+/// a state path that is a symlink stays one. The target need not exist yet.
+pub fn resolve_target(path: &Path) -> std::io::Result<PathBuf> {
+    let mut target = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = fs::read_link(&target)?;
+                target = match target.parent() {
+                    Some(dir) => dir.join(link),
+                    None => link,
+                };
+            }
+            Ok(_) => return Ok(target),
+            Err(e) if absent(&e) => return Ok(target),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+/// Nothing there (or a file where a directory should be): the check says which.
+fn absent(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ENOTDIR)
+}
+
+/// The directory holding `target` ("." for a bare file name).
+pub fn dir_of(target: &Path) -> PathBuf {
+    match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
+    }
+}
+
+/// Whether the state can be saved where the config says, found before anything is sent: a
+/// run that cannot save would resend every update on every cron run. Only stat and
+/// access(2) are used (for the real user); nothing is written.
+pub fn check_location(path: &Path) -> Result<(), String> {
+    let fail = |why: String| Err(format!("state file {}: {why}", path.display()));
+    let target = match resolve_target(path) {
+        Ok(t) => t,
+        Err(e) => return fail(format!("cannot follow its symlinks: {e}")),
     };
-    let name = path
+    match std::fs::metadata(&target) {
+        Ok(m) if !m.is_file() => {
+            let t = target.display();
+            return fail(format!(
+                "{t} is not a regular file; set state_file to a file's path"
+            ));
+        }
+        Ok(_) if !accessible(&target, libc::W_OK) => {
+            let t = target.display();
+            return fail(format!(
+                "{t} is not writable by this user; fix its owner or mode"
+            ));
+        }
+        Ok(_) => {}
+        Err(e) if absent(&e) => {}
+        Err(e) => return fail(format!("cannot use {}: {e}", target.display())),
+    }
+    let dir = dir_of(&target);
+    match std::fs::metadata(&dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            let d = dir.display();
+            return fail(format!(
+                "{d} is not a directory; set state_file to a path in one"
+            ));
+        }
+        Err(e) if absent(&e) => {
+            let d = dir.display();
+            return fail(format!(
+                "directory {d} does not exist; create it or set state_file"
+            ));
+        }
+        Err(e) => return fail(format!("cannot use directory {}: {e}", dir.display())),
+    }
+    let tmp = temp_path(&target);
+    if fs::symlink_metadata(&tmp).is_ok_and(|m| m.is_dir()) {
+        let t = tmp.display();
+        return fail(format!(
+            "{t} is a directory in the way of the temp file; remove it"
+        ));
+    }
+    if !accessible(&dir, libc::W_OK | libc::X_OK) {
+        let d = dir.display();
+        return fail(format!(
+            "directory {d} is not writable by this user; fix its owner or mode"
+        ));
+    }
+    Ok(())
+}
+
+/// access(2): whether the real user may use `path` in `mode`.
+fn accessible(path: &Path, mode: libc::c_int) -> bool {
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c` is a valid NUL-terminated path that outlives the call.
+    unsafe { libc::access(c.as_ptr(), mode) == 0 }
+}
+
+/// The one temp file name of a state file: `.NAME.tmp` beside it.
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    dir_of(target).join(format!(".{name}.tmp"))
+}
+
+/// Temp file beside the real target, fsync, rename over the target, directory fsync. The temp
+/// file has one fixed name: what a killed run left there (or anyone planted, a symlink
+/// included) is unlinked, never followed, and the new one is created exclusively.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let target = resolve_target(path)?;
+    let dir = dir_of(&target);
+    let tmp = temp_path(&target);
+    match fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .mode(0o600)
+        .open(&tmp)?;
     let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        fs::rename(&tmp, path)?;
+        fs::rename(&tmp, &target)?;
         File::open(&dir)?.sync_all()
     })();
     if result.is_err() {
@@ -207,109 +409,5 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> State {
-        State {
-            version: STATE_VERSION,
-            records: vec![Entry {
-                key: "namecheap home.example.com A".into(),
-                ip: "81.2.69.160".into(),
-                updated: 1_700_000_000,
-                result: "updated".into(),
-                failures: 0,
-                next: 0,
-                stopped: false,
-                fingerprint: "0123456789abcdef".into(),
-                tried: String::new(),
-                cache: String::new(),
-            }],
-        }
-    }
-
-    #[test]
-    fn round_trip() {
-        let bytes = serialize_state(&sample());
-        assert_eq!(parse_state(&bytes), Ok(sample()));
-        assert!(
-            String::from_utf8(bytes)
-                .unwrap()
-                .contains("\"ip\":\"81.2.69.160\"")
-        );
-    }
-
-    #[test]
-    fn every_truncation_is_refused_without_hanging() {
-        let bytes = serialize_state(&sample());
-        for end in 0..bytes.len() - 1 {
-            assert!(
-                parse_state(&bytes[..end]).is_err(),
-                "prefix of {end} bytes accepted"
-            );
-        }
-    }
-
-    #[test]
-    fn edits_and_garbage_are_refused() {
-        let good = String::from_utf8(serialize_state(&sample())).unwrap();
-        let edited = good.replace("81.2.69.160", "81.2.69.161");
-        assert!(parse_state(edited.as_bytes()).is_err());
-        for junk in [
-            &b""[..],
-            b"\n",
-            b"\xff\xfe",
-            b"{}",
-            b"null\n#ddnsup-checksum 4 0\n",
-        ] {
-            assert!(parse_state(junk).is_err());
-        }
-    }
-
-    #[test]
-    fn a_valid_trailer_over_hostile_json_is_still_refused() {
-        // The bodies DEPENDENCIES.md measured as hanging or panicking nanoserde.
-        for body in [
-            r#"{"version":1,"records":[],"zz":[1,2"#,
-            r#"{"version":1,"records":[],"zz":{"a":1"#,
-            r#"{"version":1,"records":[{"ip":"x","failures":0,"next":0,"zz":["#,
-            r#"{"version":1,"records":[],"zz":}"#,
-        ] {
-            let file = format!("{body}\n{TRAILER}{} {:016x}\n", body.len(), checksum(body));
-            assert!(parse_state(file.as_bytes()).is_err(), "{body}");
-        }
-    }
-
-    #[test]
-    fn unknown_fields_from_a_newer_version_are_ignored() {
-        let body = r#"{"version":1,"records":[{"key":"k","ip":"81.2.69.160","future":{"x":[1]}}],"extra":true}"#;
-        let file = format!("{body}\n{TRAILER}{} {:016x}\n", body.len(), checksum(body));
-        let state = parse_state(file.as_bytes()).unwrap();
-        assert_eq!(state.records[0].ip, "81.2.69.160");
-        assert_eq!(state.records[0].failures, 0);
-    }
-
-    #[test]
-    fn save_writes_only_on_change() {
-        let dir = std::env::temp_dir().join(format!("ddnsup-state-test-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("state.json");
-        let _ = fs::remove_file(&path);
-        let (mut file, state) = StateFile::load(&path);
-        assert_eq!(state, State::default());
-        assert!(!file.save(&state).unwrap(), "nothing to remember: no file");
-        assert!(!path.exists());
-        assert!(file.save(&sample()).unwrap());
-        assert!(!file.save(&sample()).unwrap());
-        let (mut again, loaded) = StateFile::load(&path);
-        assert_eq!(loaded, sample());
-        assert!(!again.save(&sample()).unwrap());
-        fs::write(&path, b"garbage").unwrap();
-        let (mut broken, loaded) = StateFile::load(&path);
-        assert_eq!(loaded, State::default());
-        assert!(broken.save(&sample()).unwrap());
-        let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().filter_map(Result::ok).collect();
-        assert_eq!(leftovers.len(), 1, "temp files left behind");
-        fs::remove_dir_all(&dir).unwrap();
-    }
-}
+#[path = "state_tests.rs"]
+mod tests;

@@ -185,13 +185,9 @@ impl<'a> Fields<'a> {
     fn read_secret_file(&self, p: &str) -> Result<String, String> {
         let path = resolve(&self.dir, p);
         let shown = path.display();
-        let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {shown}: {e}"))?;
-        if meta.len() > MAX_SECRET_FILE_BYTES {
-            return Err(format!("{shown} is too large for a secret"));
-        }
+        let (text, meta) = crate::fsread::read_text_capped(&path, MAX_SECRET_FILE_BYTES)
+            .map_err(|e| format!("cannot read {shown}: {e}"))?;
         warn_if_world_readable(&path, &meta);
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("cannot read {shown}: {e}"))?;
         Ok(text.trim_end_matches(['\n', '\r']).to_string())
     }
 

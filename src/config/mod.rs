@@ -99,17 +99,9 @@ impl std::fmt::Debug for Secret {
 
 /// Reads the file, warns when other users may read it, and validates it.
 pub fn load_config(path: &Path) -> Result<Config, Error> {
-    let shown = path.display();
-    let meta =
-        std::fs::metadata(path).map_err(|e| Error::Config(format!("cannot read {shown}: {e}")))?;
-    if meta.len() > MAX_CONFIG_BYTES {
-        return Err(Error::Config(format!(
-            "{shown}: larger than 1 MiB; not a config file"
-        )));
-    }
+    let (text, meta) = crate::fsread::read_text_capped(path, MAX_CONFIG_BYTES)
+        .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
     warn_if_world_readable(path, &meta);
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Config(format!("cannot read {shown}: {e}")))?;
     parse_config(&text, path)
 }
 
@@ -144,8 +136,18 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
     let ca_file = match top.str("ca_file")? {
         Some(p) => {
             let p = resolve(dir, &p);
-            std::fs::metadata(&p)
-                .map_err(|e| top.error("ca_file", &format!("cannot read {}: {e}", p.display())))?;
+            // minreq reads it whole at the first HTTPS request: a regular file only.
+            match std::fs::metadata(&p) {
+                Ok(meta) if meta.is_file() => {}
+                Ok(_) => {
+                    let m = format!("{} is not a regular file", p.display());
+                    return Err(top.error("ca_file", &m));
+                }
+                Err(e) => {
+                    let m = format!("cannot read {}: {e}", p.display());
+                    return Err(top.error("ca_file", &m));
+                }
+            }
             Some(p)
         }
         None => None,
