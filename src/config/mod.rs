@@ -5,6 +5,9 @@ use crate::detect::{Family, parse_host_id};
 use crate::error::Error;
 use crate::provider::{self, Provider};
 use crate::toml::{self, Table, Value};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 
 mod fields;
@@ -68,6 +71,8 @@ impl Record {
 
     /// Stable name of the record's entry for `family` in the state file.
     pub fn key(&self, family: Family) -> String {
+        #[cfg(test)]
+        tests::KEYS_MADE.with(|n| n.set(n.get() + 1));
         format!(
             "{} {} {}",
             self.provider_name,
@@ -160,20 +165,18 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
         return Err(Error::Config("no [[record]] to update".to_string()));
     }
     let mut records: Vec<Record> = Vec::new();
+    let mut claimed = HashMap::new();
     for (i, table) in tables.iter().enumerate() {
         let record = read_record(i + 1, table, dir)?;
-        let same = |other: &Record| {
-            Family::BOTH.iter().any(|f| {
-                record.families.contains(f)
-                    && other.families.contains(f)
-                    && other.key(*f) == record.key(*f)
-            })
-        };
-        if let Some(other) = records.iter().find(|r| same(r)) {
-            return Err(Error::Config(format!(
-                "record {} ({}): updates the same name as record {}",
-                record.index, record.provider_name, other.index
-            )));
+        for &family in &record.families {
+            // Names are already lowercased by the providers; this keeps it so for any that is not.
+            let key = record.key(family).to_ascii_lowercase();
+            if let Some(other) = claim(&mut claimed, key, record.index) {
+                return Err(Error::Config(format!(
+                    "record {} ({}): updates the same name as record {other}",
+                    record.index, record.provider_name
+                )));
+            }
         }
         records.push(record);
     }
@@ -186,6 +189,19 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
         sources,
         records,
     })
+}
+
+/// Claims `key` for record `index`; the earlier record's index when another already holds it.
+/// One hash lookup per key, so checking n records costs O(n), not a comparison with every
+/// earlier record.
+fn claim<K: Hash + Eq>(claimed: &mut HashMap<K, usize>, key: K, index: usize) -> Option<usize> {
+    match claimed.entry(key) {
+        Entry::Occupied(earlier) => Some(*earlier.get()),
+        Entry::Vacant(slot) => {
+            slot.insert(index);
+            None
+        }
+    }
 }
 
 fn read_ip(ip: &Table, dir: &Path) -> Result<Sources, Error> {
