@@ -206,19 +206,53 @@ fn claim<K: Hash + Eq>(claimed: &mut HashMap<K, usize>, key: K, index: usize) ->
 
 fn read_ip(ip: &Table, dir: &Path) -> Result<Sources, Error> {
     let mut f = Fields::new("[ip]".to_string(), ip, dir.to_path_buf());
-    let v4 = read_sources(&mut f, "sources", DEFAULT_SOURCES_V4)?;
-    let v6 = read_sources(&mut f, "sources6", DEFAULT_SOURCES_V6)?;
+    let v4 = read_sources(&mut f, "sources", Family::V4, DEFAULT_SOURCES_V4)?;
+    let v6 = read_sources(&mut f, "sources6", Family::V6, DEFAULT_SOURCES_V6)?;
     let agree = f.int_in("agree", 1, 10)?.unwrap_or(1) as usize;
-    for (key, list) in [("sources", &v4), ("sources6", &v6)] {
+    for (key, family, list) in [("sources", Family::V4, &v4), ("sources6", Family::V6, &v6)] {
         if list.len() < agree {
             return Err(f.error(key, &format!("lists fewer than agree = {agree} sources")));
+        }
+        if agree > 1 {
+            check_distinct(&f, key, family, list, agree)?;
         }
     }
     f.finish()?;
     Ok(Sources { v4, v6, agree })
 }
 
-fn read_sources(f: &mut Fields, key: &str, default: &[&str]) -> Result<Vec<Source>, Error> {
+/// With `agree` > 1 every source must be another one: one source listed twice would agree
+/// with itself.
+fn check_distinct(
+    f: &Fields,
+    key: &str,
+    family: Family,
+    list: &[Source],
+    agree: usize,
+) -> Result<(), Error> {
+    let mut claimed = HashMap::new();
+    for (i, source) in list.iter().enumerate() {
+        if let Some(first) = claim(&mut claimed, source.identity(family), i) {
+            return Err(f.error(
+                key,
+                &format!(
+                    "lists {} twice (entries {} and {}); with agree = {agree} each source must be another server",
+                    source.describe(),
+                    first + 1,
+                    i + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn read_sources(
+    f: &mut Fields,
+    key: &str,
+    family: Family,
+    default: &[&str],
+) -> Result<Vec<Source>, Error> {
     let texts: Vec<String> = match f.get(key)? {
         None => default.iter().map(|s| s.to_string()).collect(),
         Some(Value::Array(items)) => {
@@ -238,7 +272,7 @@ fn read_sources(f: &mut Fields, key: &str, default: &[&str]) -> Result<Vec<Sourc
     }
     texts
         .iter()
-        .map(|t| Source::parse(t).map_err(|m| f.error(key, &m)))
+        .map(|t| Source::parse_for(t, family).map_err(|m| f.error(key, &m)))
         .collect()
 }
 

@@ -358,3 +358,55 @@ fn names_differing_in_case_are_duplicates() {
     ));
     assert!(e.contains("updates the same name as record 1"), "{e}");
 }
+
+#[test]
+fn agreeing_sources_must_be_distinct() {
+    let duck = "[[record]]\nprovider = \"duckdns\"\ndomain = \"d\"\ntoken = \"t\"\n";
+    for (ip, key) in [
+        (
+            "agree = 2\nsources = [\"https://ip.example/a\", \"https://IP.example/a/\"]",
+            "sources",
+        ),
+        (
+            "agree = 2\nsources6 = [\"dns:cloudflare\", \"dns:cloudflare@[2606:4700:4700::1111]:53\"]",
+            "sources6",
+        ),
+        (
+            "agree = 2\nsources = [\"https://a.example\", \"interface:wan\", \"interface:wan\"]",
+            "sources",
+        ),
+    ] {
+        let e = err(&format!("[ip]\n{ip}\n{duck}"));
+        assert!(e.contains(&format!("[ip]: key \"{key}\": lists ")), "{e}");
+        assert!(e.contains("twice") && e.contains("agree = 2"), "{e}");
+    }
+    // Distinct sources agree; with agree = 1 a repeat is only a second try.
+    let ok = "[ip]\nagree = 2\nsources = [\"https://ip.example/a\", \"https://ip.example/b\"]\n";
+    assert_eq!(parse(&format!("{ok}{duck}")).unwrap().sources.agree, 2);
+    let again = "[ip]\nsources = [\"https://ip.example/a\", \"https://ip.example/a\"]\n";
+    assert_eq!(
+        parse(&format!("{again}{duck}")).unwrap().sources.v4.len(),
+        2
+    );
+}
+
+#[test]
+fn a_source_of_the_other_family_names_the_key() {
+    for (ip, key) in [
+        (
+            "sources = [\"https://[2606:4700:4700::1111]/cdn-cgi/trace\"]",
+            "sources",
+        ),
+        (
+            "sources = [\"dns:cloudflare@[2606:4700:4700::1111]:53\"]",
+            "sources",
+        ),
+        ("sources6 = [\"https://1.1.1.1/cdn-cgi/trace\"]", "sources6"),
+    ] {
+        let e = err(&format!("[ip]\n{ip}\n{NAMECHEAP}"));
+        assert!(e.contains(&format!("[ip]: key \"{key}\": ")), "{e}");
+        assert!(e.contains("only ever sees"), "{e}");
+    }
+    let ok = "[ip]\nsources = [\"https://1.1.1.1/cdn-cgi/trace\"]\nsources6 = [\"http://[::1]:8080/ip\"]\n";
+    assert!(parse(&format!("{ok}{NAMECHEAP}")).is_ok());
+}

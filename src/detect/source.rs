@@ -4,8 +4,11 @@ use super::{Family, check_public, iface, web};
 use crate::config::check_url;
 use crate::error::Error;
 use crate::http::{Client, host_of};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
+
+/// The port of a `dns:` source's server written without one.
+const DNS_PORT: u16 = 53;
 
 /// One place to learn the public address from, as written in `[ip] sources`/`sources6`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +37,8 @@ impl Source {
         if let Some(spec) = text.strip_prefix("dns:") {
             let (name, server) = match spec.split_once('@') {
                 Some((n, s)) => {
-                    let addr = s.parse::<SocketAddr>().map_err(|_| {
-                        format!("\"{text}\": the server must be an address with a port, like 127.0.0.1:53 or [::1]:53")
+                    let addr = parse_dns_server(s).ok_or_else(|| {
+                        format!("\"{text}\": the server must be an address, with or without a port, like 127.0.0.1:53 or [::1]")
                     })?;
                     (n, Some(addr))
                 }
@@ -50,6 +53,50 @@ impl Source {
             format!("{e}; a source is an http(s):// URL, interface:NAME or dns:opendns|cloudflare")
         })?;
         Ok(Source::Web(text.to_string()))
+    }
+
+    /// Parses one entry of the `family` list: like [`Source::parse`], and a server written as
+    /// an address of the other family is refused, since it can only ever see that family.
+    pub fn parse_for(text: &str, family: Family) -> Result<Source, String> {
+        let source = Source::parse(text)?;
+        if let Some(ip) = source.literal_server()
+            && Family::of(ip) != family
+        {
+            let (other, key) = match family {
+                Family::V4 => ("IPv6", "sources6"),
+                Family::V6 => ("IPv4", "sources"),
+            };
+            return Err(format!(
+                "\"{text}\": the server is an {other} address and so only ever sees this network's {other} address, never its {}; list it in {key}",
+                family.name()
+            ));
+        }
+        Ok(source)
+    }
+
+    /// The server's address when the source is written with one (`https://[::1]/`,
+    /// `dns:cloudflare@1.1.1.1:53`). An IPv4-mapped IPv6 address counts as IPv4.
+    fn literal_server(&self) -> Option<IpAddr> {
+        let ip = match self {
+            Source::Web(url) => url_ip_literal(url)?,
+            Source::Dns { server, .. } => server.as_ref()?.ip(),
+            Source::Interface(_) => return None,
+        };
+        Some(ip.to_canonical())
+    }
+
+    /// What two entries of the `family` list share when they are the same source however
+    /// written: a web source by its host (lowercased, default port dropped, either scheme)
+    /// and path (trailing `/` dropped), a DNS source by its kind and the server it asks.
+    pub fn identity(&self, family: Family) -> String {
+        match self {
+            Source::Web(url) => web_identity(url),
+            Source::Interface(name) => format!("interface:{name}"),
+            Source::Dns { kind, server } => {
+                let server = server.unwrap_or_else(|| kind.default_server(family == Family::V6));
+                format!("dns:{}@{server}", kind.name())
+            }
+        }
     }
 
     /// How logs name the source.
@@ -83,6 +130,49 @@ impl Source {
             }
         }
     }
+}
+
+/// `1.1.1.1:53`, `[::1]:5353`, or an address alone (`1.1.1.1`, `[::1]`, `::1`) for port 53.
+fn parse_dns_server(text: &str) -> Option<SocketAddr> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Some(addr);
+    }
+    let bare = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(text);
+    let ip = bare.parse::<IpAddr>().ok()?;
+    Some(SocketAddr::new(ip, DNS_PORT))
+}
+
+/// `(scheme, authority, path)` of an already checked `http(s)://` URL.
+fn split_url(url: &str) -> (&str, &str, &str) {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    (scheme, authority, path)
+}
+
+/// The host of a URL when it is an address: `[v6]` in brackets, or dotted IPv4.
+fn url_ip_literal(url: &str) -> Option<IpAddr> {
+    let (_, authority, _) = split_url(url);
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (inside, _) = rest.split_once(']')?;
+        return inside.parse::<Ipv6Addr>().ok().map(IpAddr::V6);
+    }
+    let host = authority.split_once(':').map_or(authority, |(h, _)| h);
+    host.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
+}
+
+fn web_identity(url: &str) -> String {
+    let (scheme, authority, path) = split_url(url);
+    let authority = authority.to_ascii_lowercase();
+    let default_port = if scheme.eq_ignore_ascii_case("https") {
+        ":443"
+    } else {
+        ":80"
+    };
+    let host = authority.strip_suffix(default_port).unwrap_or(&authority);
+    format!("{host}{}", path.trim_end_matches('/'))
 }
 
 /// The interface's public address of `family`. A carrier-grade NAT address on the WAN gets
@@ -204,5 +294,106 @@ mod tests {
         assert!(Source::parse("http://checkip.example/").is_ok());
         assert!(Source::parse("ftp://x").is_err());
         assert!(Source::parse("api.ipify.org").is_err());
+    }
+
+    #[test]
+    fn a_server_of_the_other_family_is_refused() {
+        for (text, family) in [
+            ("https://[2606:4700:4700::1111]/cdn-cgi/trace", Family::V4),
+            ("http://[::1]:8080/ip", Family::V4),
+            ("dns:cloudflare@[2606:4700:4700::1111]:53", Family::V4),
+            ("dns:cloudflare@[2606:4700:4700::1111]", Family::V4),
+            ("https://1.1.1.1/cdn-cgi/trace", Family::V6),
+            ("http://127.0.0.1:8080/ip", Family::V6),
+            ("dns:opendns@208.67.222.222:53", Family::V6),
+            ("https://[::ffff:1.1.1.1]/", Family::V6),
+        ] {
+            let e = Source::parse_for(text, family).unwrap_err();
+            assert!(e.contains(text) && e.contains("only ever sees"), "{e}");
+            let key = if family == Family::V4 {
+                "sources6"
+            } else {
+                "sources"
+            };
+            assert!(e.ends_with(&format!("list it in {key}")), "{e}");
+        }
+        for (text, family) in [
+            ("https://[2606:4700:4700::1111]/cdn-cgi/trace", Family::V6),
+            ("http://[::1]:8080/ip", Family::V6),
+            ("dns:cloudflare@[2606:4700:4700::1111]:53", Family::V6),
+            ("https://1.1.1.1/cdn-cgi/trace", Family::V4),
+            ("dns:opendns@127.0.0.1:5353", Family::V4),
+            ("https://[::ffff:1.1.1.1]/", Family::V4),
+            // Names and interfaces say nothing about the family.
+            ("https://api6.ipify.org", Family::V4),
+            ("https://1.1.1.1.example/", Family::V6),
+            ("dns:cloudflare", Family::V4),
+            ("interface:wan", Family::V6),
+        ] {
+            assert!(Source::parse_for(text, family).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn dns_servers_take_a_default_port() {
+        let server = |text: &str| match Source::parse(text) {
+            Ok(Source::Dns { server, .. }) => server.map(|s| s.to_string()),
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(
+            server("dns:cloudflare@1.1.1.1").as_deref(),
+            Some("1.1.1.1:53")
+        );
+        assert_eq!(
+            server("dns:opendns@127.0.0.1:5353").as_deref(),
+            Some("127.0.0.1:5353")
+        );
+        assert_eq!(
+            server("dns:cloudflare@[2606:4700:4700::1111]").as_deref(),
+            Some("[2606:4700:4700::1111]:53")
+        );
+        assert_eq!(server("dns:cloudflare@::1").as_deref(), Some("[::1]:53"));
+        assert_eq!(
+            server("dns:cloudflare@[::1]:5353").as_deref(),
+            Some("[::1]:5353")
+        );
+        assert_eq!(server("dns:cloudflare"), None);
+        for bad in [
+            "dns:cloudflare@",
+            "dns:cloudflare@one.one",
+            "dns:cloudflare@1.1.1.1:x",
+            "dns:cloudflare@[::1",
+        ] {
+            assert!(Source::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn identity_ignores_spelling() {
+        let id = |text: &str, family| Source::parse(text).unwrap().identity(family);
+        let v4 = Family::V4;
+        for (a, b) in [
+            ("https://api.ipify.org", "https://API.ipify.org/"),
+            ("https://api.ipify.org", "https://api.ipify.org:443"),
+            ("http://ip.example/a", "https://ip.example/a/"),
+            ("http://ip.example:80/a", "http://ip.example/a"),
+            ("dns:cloudflare", "dns:cloudflare@1.1.1.1:53"),
+        ] {
+            assert_eq!(id(a, v4), id(b, v4), "{a} {b}");
+        }
+        for (a, b) in [
+            ("https://ip.example/a", "https://ip.example/b"),
+            ("https://ip.example", "https://ip.example:8443"),
+            ("dns:cloudflare", "dns:opendns"),
+            ("dns:cloudflare", "dns:cloudflare@1.1.1.1:5353"),
+            ("interface:wan", "interface:wan6"),
+        ] {
+            assert_ne!(id(a, v4), id(b, v4), "{a} {b}");
+        }
+        // The default DNS server depends on the family.
+        assert_ne!(
+            id("dns:cloudflare", Family::V6),
+            id("dns:cloudflare@1.1.1.1:53", Family::V6)
+        );
     }
 }
