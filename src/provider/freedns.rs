@@ -86,7 +86,24 @@ fn required_secret(f: &mut Fields, key: &str, what: &str) -> Result<Secret, Erro
             f.label
         )));
     }
-    f.secret(key)
+    let token = f.secret(key)?;
+    check_token(token.expose()).map_err(|m| f.error(key, &m))?;
+    Ok(token)
+}
+
+/// A token is one path segment. The whole sync URL pasted in its place is refused with where
+/// the token is in it; the message never repeats the value.
+fn check_token(token: &str) -> Result<(), String> {
+    if token.contains("://") || token.contains(['/', '?', '#', '&', '=']) {
+        return Err(
+            "holds a URL or a path, not the token alone; from the update URL https://sync.afraid.org/u/TOKEN/ give only TOKEN, the part after /u/"
+                .to_string(),
+        );
+    }
+    if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must be one word, without spaces".to_string());
+    }
+    Ok(())
 }
 
 /// A token key the record's families do not use is a mistake worth naming.
@@ -367,6 +384,40 @@ mod tests {
             endpoint_url("https://h.example/x/u", "/u"),
             "https://h.example/x/u"
         );
+    }
+
+    #[test]
+    fn a_whole_url_as_token_says_where_the_token_is() {
+        let rec = |keys: &str| format!("hostname = \"myhome.mooo.com\"\n{keys}");
+        for (keys, key) in [
+            (
+                "token = \"https://sync.afraid.org/u/Fr33dnsT0ken/\"\n",
+                "token",
+            ),
+            ("token = \"sync.afraid.org/u/Fr33dnsT0ken\"\n", "token"),
+            (
+                "token = \"https://freedns.afraid.org/dynamic/update.php?Zm9vYmFy\"\n",
+                "token",
+            ),
+            (
+                "family = \"ipv6\"\ntoken6 = \"https://v6.sync.afraid.org/u/Fr33dnsT0ken6/\"\n",
+                "token6",
+            ),
+        ] {
+            let e = config_err("freedns", &rec(keys));
+            assert!(
+                e.contains(&format!("record 1 (freedns): key \"{key}\": holds a URL")),
+                "{e}"
+            );
+            assert!(e.contains("give only TOKEN, the part after /u/"), "{e}");
+            assert!(
+                !e.contains("Fr33dnsT0ken") && !e.contains("Zm9vYmFy"),
+                "{e}"
+            );
+        }
+        let e = config_err("freedns", &rec("token = \"two words\"\n"));
+        assert!(e.contains("key \"token\": must be one word"), "{e}");
+        assert!(config("freedns", &rec("token = \"Fr33dnsT0ken\"\n")).is_ok());
     }
 
     #[test]

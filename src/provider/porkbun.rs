@@ -41,6 +41,7 @@ impl Porkbun {
         }
         let api_key = f.secret("api_key")?;
         let secret_api_key = f.secret("secret_api_key")?;
+        check_key_kinds(f, &api_key, &secret_api_key)?;
         Ok(Porkbun {
             base,
             domain,
@@ -102,6 +103,30 @@ impl Porkbun {
         let reply = send(&self.build_edit(rr, ip, &existing))?;
         parse_edit(&reply)
     }
+}
+
+/// Porkbun's API keys start `pk1_` and its secret keys `sk1_`: keys given the other way round
+/// are named without repeating them.
+fn check_key_kinds(f: &Fields, api_key: &Secret, secret_api_key: &Secret) -> Result<(), Error> {
+    const WHERE: &str =
+        "api_key takes the API key (pk1_...) and secret_api_key the secret API key (sk1_...)";
+    let (api, secret) = (api_key.expose(), secret_api_key.expose());
+    if api.starts_with("sk1_") && secret.starts_with("pk1_") {
+        return Err(f.error("api_key", &format!("the two keys are swapped; {WHERE}")));
+    }
+    if api.starts_with("sk1_") {
+        return Err(f.error(
+            "api_key",
+            &format!("holds a secret API key (sk1_...); {WHERE}"),
+        ));
+    }
+    if secret.starts_with("pk1_") {
+        return Err(f.error(
+            "secret_api_key",
+            &format!("holds an API key (pk1_...), not the secret one; {WHERE}"),
+        ));
+    }
+    Ok(())
 }
 
 impl Provider for Porkbun {

@@ -280,3 +280,47 @@ fn config_keys_are_checked() {
         assert!(!e.contains("sk1_b"), "{e}");
     }
 }
+
+#[test]
+fn swapped_keys_say_what_goes_where() {
+    let rec = |api: &str, secret: &str| {
+        format!(
+            "domain = \"example.com\"\nhost = \"home\"\napi_key = {api:?}\nsecret_api_key = {secret:?}\n"
+        )
+    };
+    for (api, secret, key, what) in [
+        (
+            "sk1_b0b",
+            "pk1_a11ce",
+            "api_key",
+            "the two keys are swapped",
+        ),
+        (
+            "sk1_b0b",
+            "sk1_c4r0l",
+            "api_key",
+            "holds a secret API key (sk1_...)",
+        ),
+        (
+            "pk1_a11ce",
+            "pk1_d4ve",
+            "secret_api_key",
+            "holds an API key (pk1_...)",
+        ),
+    ] {
+        let e = config_err("porkbun", &rec(api, secret));
+        assert!(
+            e.contains(&format!("record 1 (porkbun): key \"{key}\": {what}")),
+            "{e}"
+        );
+        assert!(
+            e.contains("api_key takes the API key (pk1_...) and secret_api_key the secret API key (sk1_...)"),
+            "{e}"
+        );
+        for shown in ["b0b", "a11ce", "c4r0l", "d4ve"] {
+            assert!(!e.contains(shown), "{e}");
+        }
+    }
+    // Keys without the usual prefixes are left to Porkbun to judge.
+    assert!(config("porkbun", &rec("k", "s")).is_ok());
+}
