@@ -407,6 +407,6 @@ fn a_source_of_the_other_family_names_the_key() {
         assert!(e.contains(&format!("[ip]: key \"{key}\": ")), "{e}");
         assert!(e.contains("only ever sees"), "{e}");
     }
-    let ok = "[ip]\nsources = [\"https://1.1.1.1/cdn-cgi/trace\"]\nsources6 = [\"http://[::1]:8080/ip\"]\n";
+    let ok = "[ip]\nsources = [\"https://1.1.1.1/cdn-cgi/trace\", \"http://[::1]:8080/ip\"]\nsources6 = [\"http://127.0.0.1:8080/ip\"]\n";
     assert!(parse(&format!("{ok}{NAMECHEAP}")).is_ok());
 }

@@ -1,6 +1,6 @@
 //! The configured address sources of one family, tried in order, with optional agreement.
 use super::dns::{self, DnsKind};
-use super::{Family, check_public, iface, web};
+use super::{Family, check_public, iface, web, why_not_public};
 use crate::config::check_url;
 use crate::error::Error;
 use crate::http::{Client, host_of};
@@ -56,11 +56,14 @@ impl Source {
     }
 
     /// Parses one entry of the `family` list: like [`Source::parse`], and a server written as
-    /// an address of the other family is refused, since it can only ever see that family.
+    /// a public address of the other family is refused, since it can only ever see that
+    /// family. Loopback and private servers are local services that may report any address,
+    /// so they are not judged by how they are reached.
     pub fn parse_for(text: &str, family: Family) -> Result<Source, String> {
         let source = Source::parse(text)?;
         if let Some(ip) = source.literal_server()
             && Family::of(ip) != family
+            && why_not_public(ip, Family::of(ip)).is_none()
         {
             let (other, key) = match family {
                 Family::V4 => ("IPv6", "sources6"),
@@ -300,11 +303,11 @@ mod tests {
     fn a_server_of_the_other_family_is_refused() {
         for (text, family) in [
             ("https://[2606:4700:4700::1111]/cdn-cgi/trace", Family::V4),
-            ("http://[::1]:8080/ip", Family::V4),
+            ("http://[2a01:4f8:10:20::5]:8080/ip", Family::V4),
             ("dns:cloudflare@[2606:4700:4700::1111]:53", Family::V4),
             ("dns:cloudflare@[2606:4700:4700::1111]", Family::V4),
             ("https://1.1.1.1/cdn-cgi/trace", Family::V6),
-            ("http://127.0.0.1:8080/ip", Family::V6),
+            ("http://81.2.69.160:8080/ip", Family::V6),
             ("dns:opendns@208.67.222.222:53", Family::V6),
             ("https://[::ffff:1.1.1.1]/", Family::V6),
         ] {
@@ -324,6 +327,12 @@ mod tests {
             ("https://1.1.1.1/cdn-cgi/trace", Family::V4),
             ("dns:opendns@127.0.0.1:5353", Family::V4),
             ("https://[::ffff:1.1.1.1]/", Family::V4),
+            // Local servers (a test server, the router's own page) may report any family.
+            ("http://[::1]:8080/ip", Family::V4),
+            ("http://127.0.0.1:8080/ip", Family::V6),
+            ("dns:opendns@127.0.0.1:5353", Family::V6),
+            ("http://192.168.1.1/wan6", Family::V6),
+            ("http://[fd00::1]/wan", Family::V4),
             // Names and interfaces say nothing about the family.
             ("https://api6.ipify.org", Family::V4),
             ("https://1.1.1.1.example/", Family::V6),
