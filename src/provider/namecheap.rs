@@ -229,6 +229,24 @@ mod tests {
     }
 
     #[test]
+    fn a_dotted_host_label_is_accepted() {
+        // Namecheap's host is everything left of the domain: `vpn.home` under example.com.
+        let c = crate::provider::testutil::config(
+            "namecheap",
+            "host = \"vpn.home\"\ndomain = \"example.com\"\npassword = \"p\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.records[0].provider.fqdn(), "vpn.home.example.com");
+        let wire = c.records[0].provider.plan(Addrs::one(ip("81.2.69.160")))[0]
+            .request
+            .wire_url();
+        assert!(
+            wire.contains("?host=vpn.home&domain=example.com&"),
+            "{wire}"
+        );
+    }
+
+    #[test]
     fn host_and_domain_are_checked_as_dns_names() {
         use crate::provider::testutil::{config, config_err};
         let keys = |host: &str, domain: &str| {
@@ -243,15 +261,6 @@ mod tests {
             let c = config("namecheap", &keys(host, domain)).unwrap();
             assert_eq!(c.records[0].provider.fqdn(), fqdn, "{host} {domain}");
         }
-        // A dotted label is sent as it is: Namecheap's host is everything left of the domain.
-        let c = config("namecheap", &keys("vpn.home", "example.com")).unwrap();
-        let wire = c.records[0].provider.plan(Addrs::one(ip("81.2.69.160")))[0]
-            .request
-            .wire_url();
-        assert!(
-            wire.contains("?host=vpn.home&domain=example.com&"),
-            "{wire}"
-        );
         for (host, domain, key, why) in [
             (
                 "Home.Example.com",
