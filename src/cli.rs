@@ -1,4 +1,4 @@
-//! Hand-written argument parser and the usage text.
+//! Hand-written argument parser, the usage text, and command output that survives a closed pipe.
 use crate::config::DEFAULT_CONFIG_PATH;
 use crate::error::Error;
 use std::io::Write;
