@@ -236,7 +236,7 @@ fn check_distinct(
             return Err(f.error(
                 key,
                 &format!(
-                    "lists {} twice (entries {} and {}); with agree = {agree} each source must be another server",
+                    "lists {} twice (entries {} and {}); with agree = {agree} each source must be a different one",
                     source.describe(),
                     first + 1,
                     i + 1
