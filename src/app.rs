@@ -34,15 +34,15 @@ fn rrs(record: &Record) -> String {
 }
 
 fn check(config: &Config) -> Result<(), Error> {
-    println!(
+    say!(
         "{}: OK, {} record(s)",
         config.path.display(),
         config.records.len()
     );
     for r in &config.records {
-        println!("  record {}: {} {}", r.index, r.label(), rrs(r));
+        say!("  record {}: {} {}", r.index, r.label(), rrs(r));
     }
-    println!("  state file: {}", config.state_file.display());
+    say!("  state file: {}", config.state_file.display());
     Ok(())
 }
 
@@ -65,22 +65,22 @@ fn status(config: &Config) -> Result<(), Error> {
     let now = now_secs();
     for r in &config.records {
         for &family in &r.families {
-            println!("{} {}", r.label(), family.rr());
+            say!("{} {}", r.label(), family.rr());
             let Some(e) = state.entry(&r.key(family)) else {
-                println!("  no history yet; updates on the next run");
+                say!("  no history yet; updates on the next run");
                 continue;
             };
             if e.ip.is_empty() {
-                println!("  address:      none confirmed yet");
+                say!("  address:      none confirmed yet");
             } else {
-                println!(
+                say!(
                     "  address:      {} (confirmed {})",
                     e.ip,
                     format_utc(e.updated)
                 );
             }
-            println!("  last result:  {}", e.result);
-            println!("  next attempt: {}", next_attempt(e, &r.fingerprint, now));
+            say!("  last result:  {}", e.result);
+            say!("  next attempt: {}", next_attempt(e, &r.fingerprint, now));
         }
     }
     Ok(())
@@ -363,10 +363,10 @@ fn dry_run(record: &Record, addrs: Addrs) {
         );
     }
     for planned in record.provider.plan(addrs) {
-        println!("{}", planned.request.redacted());
+        say!("{}", planned.request.redacted());
     }
     for line in record.provider.describe(addrs) {
-        println!("{line}");
+        say!("{line}");
     }
 }
 

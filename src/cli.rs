@@ -1,7 +1,34 @@
-//! Hand-written argument parser and the usage text.
+//! Hand-written argument parser, the usage text, and command output that survives a closed pipe.
 use crate::config::DEFAULT_CONFIG_PATH;
 use crate::error::Error;
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once standard output refused a write: its reader is gone (`ddnsup check | head -1`).
+static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+
+/// Writes what a command prints to standard output. When the reader has gone (EPIPE) or the
+/// write fails otherwise, printing stops and the command carries on to its own end and exit
+/// code: a closed pipe must neither kill a run half-way (updates sent, state not yet saved)
+/// nor turn a good `check` into a crash. Rust's runtime already ignores SIGPIPE, so the
+/// failure arrives here as an error instead of a signal.
+pub fn print_stdout(text: std::fmt::Arguments) {
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if out.write_fmt(text).and_then(|()| out.flush()).is_err() {
+        STDOUT_GONE.store(true, Ordering::Relaxed);
+    }
+}
+
+/// `println!` for command output, through [`print_stdout`].
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::print_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
 
 pub const USAGE: &str = "\
 ddnsup - keep DNS records pointing at this network's public address (one pass, for cron)

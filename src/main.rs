@@ -3,8 +3,9 @@
 #![cfg_attr(not(feature = "api"), allow(dead_code))]
 #[macro_use]
 mod logging;
-mod app;
+#[macro_use]
 mod cli;
+mod app;
 mod clock;
 mod config;
 mod decide;
@@ -22,6 +23,7 @@ mod state;
 mod toml;
 
 use cli::Parsed;
+use std::io::Write;
 
 fn main() {
     std::process::exit(try_main());
@@ -31,15 +33,16 @@ fn try_main() -> i32 {
     let args = match cli::parse_args(std::env::args().skip(1)) {
         Ok(Parsed::Args(args)) => args,
         Ok(Parsed::Help) => {
-            print!("{}", cli::USAGE);
+            cli::print_stdout(format_args!("{}", cli::USAGE));
             return error::EXIT_OK;
         }
         Ok(Parsed::Version) => {
-            println!("ddnsup {}", env!("CARGO_PKG_VERSION"));
+            say!("ddnsup {}", env!("CARGO_PKG_VERSION"));
             return error::EXIT_OK;
         }
         Err(e) => {
-            eprintln!("ddnsup: {e}");
+            // Not eprintln!: a closed stderr must not turn a usage error into a crash.
+            let _ = writeln!(std::io::stderr(), "ddnsup: {e}");
             return e.exit_code();
         }
     };

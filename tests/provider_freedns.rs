@@ -276,3 +276,29 @@ fn check_requires_the_aaaa_token_for_ipv6() {
         out.stdout
     );
 }
+
+#[test]
+fn a_sync_url_given_as_token_is_refused_before_anything_is_sent() {
+    let env = Env::new("freedns-url-token");
+    let (v4, v6) = (env.ip_source(&[IP1]), env.ip_source(&[V6A]));
+    let (sync, sync6) = (
+        env.server(vec![updated(IP1)]),
+        env.server(vec![updated(V6A)]),
+    );
+    let url = format!("token = \"https://sync.afraid.org/u/{TOKEN}/\"\n");
+    setup(&env, (&v4, &v6), (&sync, &sync6), &url);
+    for args in [&["check"][..], &[]] {
+        let out = env.run(args);
+        expect_code(&out, 2);
+        assert!(
+            out.stderr.contains(
+                "record 1 (freedns): key \"token\": holds a URL or a path, not the token alone"
+            ),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("the part after /u/"), "{}", out.stderr);
+        no_secret(&[&out], &[], &[TOKEN]);
+    }
+    assert_eq!((v4.count(), sync.count()), (0, 0));
+}

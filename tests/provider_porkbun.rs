@@ -1,4 +1,4 @@
-//! Porkbun through the real binary: exact requests, no edit when the content matches, fatal and transient failures, no secret shown.
+//! Porkbun through the real binary: exact requests (only the documented edit fields), no edit when the content matches, fatal and transient failures by code or wording, no secret shown.
 mod harness;
 mod support;
 
@@ -13,6 +13,8 @@ const V6: &str = "2a01:4f8:10:20::5";
 const KEYS_BODY: &str = r#"{"apikey":"pk1_0123456789abcdef0123456789abcdef","secretapikey":"sk1_fedcba9876543210fedcba9876543210"}"#;
 const SUCCESS: &str = r#"{"status":"SUCCESS"}"#;
 const BAD_KEY: &str = r#"{"status":"ERROR","message":"Invalid API key. (002)"}"#;
+/// Porkbun's documented answer to a bad key pair: the `code` decides, not the wording.
+const BAD_KEYS_CODED: &str = r#"{"status":"ERROR","code":"INVALID_API_KEYS_001","message":"API key and secret combination is invalid"}"#;
 const EDIT_ERROR: &str =
     r#"{"status":"ERROR","message":"Edit error: We were unable to edit the DNS record."}"#;
 
@@ -40,7 +42,7 @@ fn expect_post(r: &Recorded, path: &str, body: &str) {
 }
 
 #[test]
-fn edits_a_changed_record_keeping_ttl_and_notes_then_stays_quiet() {
+fn edits_a_changed_record_keeping_ttl_and_prio_then_stays_quiet() {
     let env = Env::new("porkbun-edit");
     let source = env.ip_source(&[IP1]);
     let provider = env.server(vec![
@@ -67,7 +69,7 @@ fn edits_a_changed_record_keeping_ttl_and_notes_then_stays_quiet() {
     expect_post(
         &sent[1],
         "/api/json/v3/dns/editByNameType/example.com/A/home",
-        r#"{"apikey":"pk1_0123456789abcdef0123456789abcdef","secretapikey":"sk1_fedcba9876543210fedcba9876543210","content":"81.2.69.160","ttl":"600","notes":"lab router"}"#,
+        r#"{"apikey":"pk1_0123456789abcdef0123456789abcdef","secretapikey":"sk1_fedcba9876543210fedcba9876543210","content":"81.2.69.160","ttl":"600","prio":"0"}"#,
     );
     assert!(sent[0].header("user-agent").unwrap().starts_with("ddnsup/"));
     no_secret(&[&out], &[], SECRETS);
@@ -139,7 +141,7 @@ fn apex_and_both_families_from_key_files() {
     expect_post(
         &sent[1],
         "/api/json/v3/dns/editByNameType/example.com/A",
-        r#"{"apikey":"pk1_0123456789abcdef0123456789abcdef","secretapikey":"sk1_fedcba9876543210fedcba9876543210","content":"81.2.69.160","ttl":"600","notes":"lab router"}"#,
+        r#"{"apikey":"pk1_0123456789abcdef0123456789abcdef","secretapikey":"sk1_fedcba9876543210fedcba9876543210","content":"81.2.69.160","ttl":"600","prio":"0"}"#,
     );
     expect_post(
         &sent[2],
@@ -202,6 +204,46 @@ fn a_refused_key_exits_3_and_is_not_retried() {
         out.stdout
     );
     no_secret(&[&out], &[&env.state_text().unwrap()], SECRETS);
+}
+
+#[test]
+fn a_documented_bad_keys_code_exits_3_then_sends_nothing() {
+    let env = Env::new("porkbun-badkey-code");
+    let source = env.ip_source(&[IP1, IP2]);
+    let provider = env.server(vec![Reply::json(400, BAD_KEYS_CODED)]);
+    env.write_config(3, &[source.url()], &record(&provider, "home", ""));
+
+    let out = env.run(&[]);
+    expect_code(&out, 3);
+    assert!(
+        out.stderr.contains(
+            "Porkbun: API key and secret combination is invalid (INVALID_API_KEYS_001; check api_key and secret_api_key"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(provider.count(), 1);
+    // The next run, even with a new address, leaves the stopped record alone.
+    let out = env.run(&[]);
+    expect_code(&out, 3);
+    assert_eq!(provider.count(), 1, "a rejected record sends nothing");
+    no_secret(&[&out], &[&env.state_text().unwrap()], SECRETS);
+}
+
+#[test]
+fn a_rate_limit_code_backs_off() {
+    let env = Env::new("porkbun-ratelimit");
+    let source = env.ip_source(&[IP1]);
+    let limited =
+        r#"{"status":"ERROR","code":"RATE_LIMIT_EXCEEDED","message":"Rate limit exceeded"}"#;
+    let provider = env.server(vec![Reply::json(400, limited)]);
+    env.write_config(3, &[source.url()], &record(&provider, "home", ""));
+    let out = env.run(&[]);
+    expect_code(&out, 1);
+    assert!(out.stderr.contains("RATE_LIMIT_EXCEEDED"), "{}", out.stderr);
+    let out = env.run(&[]);
+    expect_code(&out, 1);
+    assert_eq!(provider.count(), 1, "backing off: nothing sent");
 }
 
 #[test]

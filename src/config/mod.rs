@@ -5,6 +5,9 @@ use crate::detect::{Family, parse_host_id};
 use crate::error::Error;
 use crate::provider::{self, Provider};
 use crate::toml::{self, Table, Value};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 
 mod fields;
@@ -68,6 +71,8 @@ impl Record {
 
     /// Stable name of the record's entry for `family` in the state file.
     pub fn key(&self, family: Family) -> String {
+        #[cfg(test)]
+        tests::KEYS_MADE.with(|n| n.set(n.get() + 1));
         format!(
             "{} {} {}",
             self.provider_name,
@@ -162,20 +167,18 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
         return Err(Error::Config("no [[record]] to update".to_string()));
     }
     let mut records: Vec<Record> = Vec::new();
+    let mut claimed = HashMap::new();
     for (i, table) in tables.iter().enumerate() {
         let record = read_record(i + 1, table, dir)?;
-        let same = |other: &Record| {
-            Family::BOTH.iter().any(|f| {
-                record.families.contains(f)
-                    && other.families.contains(f)
-                    && other.key(*f) == record.key(*f)
-            })
-        };
-        if let Some(other) = records.iter().find(|r| same(r)) {
-            return Err(Error::Config(format!(
-                "record {} ({}): updates the same name as record {}",
-                record.index, record.provider_name, other.index
-            )));
+        for &family in &record.families {
+            // Names are already lowercased by the providers; this keeps it so for any that is not.
+            let key = record.key(family).to_ascii_lowercase();
+            if let Some(other) = claim(&mut claimed, key, record.index) {
+                return Err(Error::Config(format!(
+                    "record {} ({}): updates the same name as record {other}",
+                    record.index, record.provider_name
+                )));
+            }
         }
         records.push(record);
     }
@@ -190,21 +193,68 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
     })
 }
 
+/// Claims `key` for record `index`; the earlier record's index when another already holds it.
+/// One hash lookup per key, so checking n records costs O(n), not a comparison with every
+/// earlier record.
+fn claim<K: Hash + Eq>(claimed: &mut HashMap<K, usize>, key: K, index: usize) -> Option<usize> {
+    match claimed.entry(key) {
+        Entry::Occupied(earlier) => Some(*earlier.get()),
+        Entry::Vacant(slot) => {
+            slot.insert(index);
+            None
+        }
+    }
+}
+
 fn read_ip(ip: &Table, dir: &Path) -> Result<Sources, Error> {
     let mut f = Fields::new("[ip]".to_string(), ip, dir.to_path_buf());
-    let v4 = read_sources(&mut f, "sources", DEFAULT_SOURCES_V4)?;
-    let v6 = read_sources(&mut f, "sources6", DEFAULT_SOURCES_V6)?;
+    let v4 = read_sources(&mut f, "sources", Family::V4, DEFAULT_SOURCES_V4)?;
+    let v6 = read_sources(&mut f, "sources6", Family::V6, DEFAULT_SOURCES_V6)?;
     let agree = f.int_in("agree", 1, 10)?.unwrap_or(1) as usize;
-    for (key, list) in [("sources", &v4), ("sources6", &v6)] {
+    for (key, family, list) in [("sources", Family::V4, &v4), ("sources6", Family::V6, &v6)] {
         if list.len() < agree {
             return Err(f.error(key, &format!("lists fewer than agree = {agree} sources")));
+        }
+        if agree > 1 {
+            check_distinct(&f, key, family, list, agree)?;
         }
     }
     f.finish()?;
     Ok(Sources { v4, v6, agree })
 }
 
-fn read_sources(f: &mut Fields, key: &str, default: &[&str]) -> Result<Vec<Source>, Error> {
+/// With `agree` > 1 every source must be another one: one source listed twice would agree
+/// with itself.
+fn check_distinct(
+    f: &Fields,
+    key: &str,
+    family: Family,
+    list: &[Source],
+    agree: usize,
+) -> Result<(), Error> {
+    let mut claimed = HashMap::new();
+    for (i, source) in list.iter().enumerate() {
+        if let Some(first) = claim(&mut claimed, source.identity(family), i) {
+            return Err(f.error(
+                key,
+                &format!(
+                    "lists {} twice (entries {} and {}); with agree = {agree} each source must be a different one",
+                    source.describe(),
+                    first + 1,
+                    i + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn read_sources(
+    f: &mut Fields,
+    key: &str,
+    family: Family,
+    default: &[&str],
+) -> Result<Vec<Source>, Error> {
     let texts: Vec<String> = match f.get(key)? {
         None => default.iter().map(|s| s.to_string()).collect(),
         Some(Value::Array(items)) => {
@@ -224,7 +274,7 @@ fn read_sources(f: &mut Fields, key: &str, default: &[&str]) -> Result<Vec<Sourc
     }
     texts
         .iter()
-        .map(|t| Source::parse(t).map_err(|m| f.error(key, &m)))
+        .map(|t| Source::parse_for(t, family).map_err(|m| f.error(key, &m)))
         .collect()
 }
 

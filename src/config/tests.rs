@@ -270,3 +270,143 @@ fn edit_distance_works() {
     assert_eq!(edit_distance("host", "hostname"), 4);
     assert_eq!(edit_distance("", "abc"), 3);
 }
+
+/// A key that counts the equality comparisons it takes part in (in `COMPARED`).
+struct Counted(String);
+
+impl std::hash::Hash for Counted {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.hash(h);
+    }
+}
+
+impl PartialEq for Counted {
+    fn eq(&self, other: &Self) -> bool {
+        COMPARED.with(|n| n.set(n.get() + 1));
+        self.0 == other.0
+    }
+}
+impl Eq for Counted {}
+
+#[test]
+fn claiming_names_is_linear() {
+    COMPARED.with(|n| n.set(0));
+    let mut claimed = HashMap::new();
+    let n = 10_000;
+    for i in 0..n {
+        let key = Counted(format!("namecheap h{i}.example.com A"));
+        assert_eq!(claim(&mut claimed, key, i + 1), None);
+    }
+    let again = Counted("namecheap h7.example.com A".to_string());
+    assert_eq!(claim(&mut claimed, again, n + 1), Some(8));
+    // Comparing each key with every earlier one would take n * (n - 1) / 2 ≈ 50 million.
+    let compared = COMPARED.with(|n| n.get());
+    assert!(compared <= n, "{compared} comparisons");
+}
+
+thread_local! {
+    static COMPARED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// How many state keys `Record::key` built on this thread.
+    pub static KEYS_MADE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn many_records(n: usize) -> String {
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!(
+            "[[record]]\nprovider = \"duckdns\"\ndomain = \"h{i}\"\ntoken = \"t\"\nfamily = \"both\"\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn duplicate_check_builds_one_key_per_record_and_family() {
+    let n = 2_000;
+    KEYS_MADE.with(|k| k.set(0));
+    let c = parse(&many_records(n)).unwrap();
+    assert_eq!(c.records.len(), n);
+    let made = KEYS_MADE.with(|k| k.get());
+    // Two families each; comparing with every earlier record would build millions.
+    assert!(made <= 2 * n, "{made} keys for {n} records");
+    // The last record repeating the first is still found, naming it.
+    let text = format!("{}{}", many_records(n), many_records(1));
+    let e = err(&text);
+    assert!(
+        e.contains(&format!(
+            "record {} (duckdns): updates the same name as record 1",
+            n + 1
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn names_differing_in_case_are_duplicates() {
+    let upper = NAMECHEAP
+        .replace("\"home\"", "\"HOME\"")
+        .replace("\"example.com\"", "\"Example.COM\"");
+    let e = err(&format!("{NAMECHEAP}{upper}"));
+    assert!(
+        e.contains("record 2 (namecheap): updates the same name as record 1"),
+        "{e}"
+    );
+    let dyn1 = "[[record]]\nprovider = \"dyn\"\nhostname = \"home.example.org\"\nusername = \"u\"\npassword = \"p\"\n";
+    let e = err(&format!(
+        "{dyn1}{}",
+        dyn1.replace("home.example.org", "Home.Example.ORG.")
+    ));
+    assert!(e.contains("updates the same name as record 1"), "{e}");
+}
+
+#[test]
+fn agreeing_sources_must_be_distinct() {
+    let duck = "[[record]]\nprovider = \"duckdns\"\ndomain = \"d\"\ntoken = \"t\"\n";
+    for (ip, key) in [
+        (
+            "agree = 2\nsources = [\"https://ip.example/a\", \"https://IP.example/a/\"]",
+            "sources",
+        ),
+        (
+            "agree = 2\nsources6 = [\"dns:cloudflare\", \"dns:cloudflare@[2606:4700:4700::1111]:53\"]",
+            "sources6",
+        ),
+        (
+            "agree = 2\nsources = [\"https://a.example\", \"interface:wan\", \"interface:wan\"]",
+            "sources",
+        ),
+    ] {
+        let e = err(&format!("[ip]\n{ip}\n{duck}"));
+        assert!(e.contains(&format!("[ip]: key \"{key}\": lists ")), "{e}");
+        assert!(e.contains("twice") && e.contains("agree = 2"), "{e}");
+    }
+    // Distinct sources agree; with agree = 1 a repeat is only a second try.
+    let ok = "[ip]\nagree = 2\nsources = [\"https://ip.example/a\", \"https://ip.example/b\"]\n";
+    assert_eq!(parse(&format!("{ok}{duck}")).unwrap().sources.agree, 2);
+    let again = "[ip]\nsources = [\"https://ip.example/a\", \"https://ip.example/a\"]\n";
+    assert_eq!(
+        parse(&format!("{again}{duck}")).unwrap().sources.v4.len(),
+        2
+    );
+}
+
+#[test]
+fn a_source_of_the_other_family_names_the_key() {
+    for (ip, key) in [
+        (
+            "sources = [\"https://[2606:4700:4700::1111]/cdn-cgi/trace\"]",
+            "sources",
+        ),
+        (
+            "sources = [\"dns:cloudflare@[2606:4700:4700::1111]:53\"]",
+            "sources",
+        ),
+        ("sources6 = [\"https://1.1.1.1/cdn-cgi/trace\"]", "sources6"),
+    ] {
+        let e = err(&format!("[ip]\n{ip}\n{NAMECHEAP}"));
+        assert!(e.contains(&format!("[ip]: key \"{key}\": ")), "{e}");
+        assert!(e.contains("only ever sees"), "{e}");
+    }
+    let ok = "[ip]\nsources = [\"https://1.1.1.1/cdn-cgi/trace\", \"http://[::1]:8080/ip\"]\nsources6 = [\"http://127.0.0.1:8080/ip\"]\n";
+    assert!(parse(&format!("{ok}{NAMECHEAP}")).is_ok());
+}

@@ -1,11 +1,14 @@
 //! The configured address sources of one family, tried in order, with optional agreement.
 use super::dns::{self, DnsKind};
-use super::{Family, check_public, iface, web};
+use super::{Family, check_public, iface, web, why_not_public};
 use crate::config::check_url;
 use crate::error::Error;
 use crate::http::{Client, host_of};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
+
+/// The port of a `dns:` source's server written without one.
+const DNS_PORT: u16 = 53;
 
 /// One place to learn the public address from, as written in `[ip] sources`/`sources6`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +37,8 @@ impl Source {
         if let Some(spec) = text.strip_prefix("dns:") {
             let (name, server) = match spec.split_once('@') {
                 Some((n, s)) => {
-                    let addr = s.parse::<SocketAddr>().map_err(|_| {
-                        format!("\"{text}\": the server must be an address with a port, like 127.0.0.1:53 or [::1]:53")
+                    let addr = parse_dns_server(s).ok_or_else(|| {
+                        format!("\"{text}\": the server must be an address, with or without a port, like 127.0.0.1:53 or [::1]")
                     })?;
                     (n, Some(addr))
                 }
@@ -50,6 +53,53 @@ impl Source {
             format!("{e}; a source is an http(s):// URL, interface:NAME or dns:opendns|cloudflare")
         })?;
         Ok(Source::Web(text.to_string()))
+    }
+
+    /// Parses one entry of the `family` list: like [`Source::parse`], and a server written as
+    /// a public address of the other family is refused, since it can only ever see that
+    /// family. Loopback and private servers are local services that may report any address,
+    /// so they are not judged by how they are reached.
+    pub fn parse_for(text: &str, family: Family) -> Result<Source, String> {
+        let source = Source::parse(text)?;
+        if let Some(ip) = source.literal_server()
+            && Family::of(ip) != family
+            && why_not_public(ip, Family::of(ip)).is_none()
+        {
+            let (other, key) = match family {
+                Family::V4 => ("IPv6", "sources6"),
+                Family::V6 => ("IPv4", "sources"),
+            };
+            return Err(format!(
+                "\"{text}\": the server is an {other} address and so only ever sees this network's {other} address, never its {}; list it in {key}",
+                family.name()
+            ));
+        }
+        Ok(source)
+    }
+
+    /// The server's address when the source is written with one (`https://[::1]/`,
+    /// `dns:cloudflare@1.1.1.1:53`). An IPv4-mapped IPv6 address counts as IPv4.
+    fn literal_server(&self) -> Option<IpAddr> {
+        let ip = match self {
+            Source::Web(url) => url_ip_literal(url)?,
+            Source::Dns { server, .. } => server.as_ref()?.ip(),
+            Source::Interface(_) => return None,
+        };
+        Some(ip.to_canonical())
+    }
+
+    /// What two entries of the `family` list share when they are the same source however
+    /// written: a web source by its host (lowercased, default port dropped, either scheme)
+    /// and path (trailing `/` dropped), a DNS source by its kind and the server it asks.
+    pub fn identity(&self, family: Family) -> String {
+        match self {
+            Source::Web(url) => web_identity(url),
+            Source::Interface(name) => format!("interface:{name}"),
+            Source::Dns { kind, server } => {
+                let server = server.unwrap_or_else(|| kind.default_server(family == Family::V6));
+                format!("dns:{}@{server}", kind.name())
+            }
+        }
     }
 
     /// How logs name the source.
@@ -83,6 +133,49 @@ impl Source {
             }
         }
     }
+}
+
+/// `1.1.1.1:53`, `[::1]:5353`, or an address alone (`1.1.1.1`, `[::1]`, `::1`) for port 53.
+fn parse_dns_server(text: &str) -> Option<SocketAddr> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Some(addr);
+    }
+    let bare = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(text);
+    let ip = bare.parse::<IpAddr>().ok()?;
+    Some(SocketAddr::new(ip, DNS_PORT))
+}
+
+/// `(scheme, authority, path)` of an already checked `http(s)://` URL.
+fn split_url(url: &str) -> (&str, &str, &str) {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    (scheme, authority, path)
+}
+
+/// The host of a URL when it is an address: `[v6]` in brackets, or dotted IPv4.
+fn url_ip_literal(url: &str) -> Option<IpAddr> {
+    let (_, authority, _) = split_url(url);
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (inside, _) = rest.split_once(']')?;
+        return inside.parse::<Ipv6Addr>().ok().map(IpAddr::V6);
+    }
+    let host = authority.split_once(':').map_or(authority, |(h, _)| h);
+    host.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
+}
+
+fn web_identity(url: &str) -> String {
+    let (scheme, authority, path) = split_url(url);
+    let authority = authority.to_ascii_lowercase();
+    let default_port = if scheme.eq_ignore_ascii_case("https") {
+        ":443"
+    } else {
+        ":80"
+    };
+    let host = authority.strip_suffix(default_port).unwrap_or(&authority);
+    format!("{host}{}", path.trim_end_matches('/'))
 }
 
 /// The interface's public address of `family`. A carrier-grade NAT address on the WAN gets
@@ -174,35 +267,5 @@ fn warn_disagreement(answers: &[(String, IpAddr)], chosen: IpAddr) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn answers(ips: &[&str]) -> Vec<(String, IpAddr)> {
-        ips.iter()
-            .enumerate()
-            .map(|(i, ip)| (format!("s{i}"), ip.parse().unwrap()))
-            .collect()
-    }
-
-    #[test]
-    fn agreement_counts_equal_answers() {
-        let a = answers(&["81.2.69.160"]);
-        assert_eq!(agreed(&a, 1), Some("81.2.69.160".parse().unwrap()));
-        assert_eq!(agreed(&a, 2), None);
-        let a = answers(&["81.2.69.160", "81.2.69.161", "81.2.69.161"]);
-        assert_eq!(agreed(&a, 2), Some("81.2.69.161".parse().unwrap()));
-        assert_eq!(agreed(&a, 3), None);
-        assert_eq!(agreed(&answers(&[]), 1), None);
-    }
-
-    #[test]
-    fn sources_parse() {
-        assert_eq!(
-            Source::parse("https://api.ipify.org"),
-            Ok(Source::Web("https://api.ipify.org".into()))
-        );
-        assert!(Source::parse("http://checkip.example/").is_ok());
-        assert!(Source::parse("ftp://x").is_err());
-        assert!(Source::parse("api.ipify.org").is_err());
-    }
-}
+#[path = "source_tests.rs"]
+mod tests;

@@ -1,4 +1,5 @@
 //! DuckDNS (https://www.duckdns.org/spec.jsp): `OK`/`KO`, plain or verbose.
+use super::names::parse_label;
 use super::{Addrs, Planned, Provider, Success, add_addresses, short, unknown_answer};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
@@ -17,13 +18,7 @@ impl DuckDns {
     pub fn from_config(f: &mut Fields) -> Result<DuckDns, Error> {
         let endpoint = f.endpoint(DEFAULT_SERVER, "/update")?;
         let given = f.required_str("domain")?;
-        let domain = given
-            .strip_suffix(".duckdns.org")
-            .unwrap_or(&given)
-            .to_string();
-        if domain.is_empty() || domain.contains(',') || domain.contains('/') {
-            return Err(f.error("domain", "one DuckDNS sub-name per record, e.g. \"myhome\""));
-        }
+        let domain = parse_domain(&given).map_err(|m| f.error("domain", &m))?;
         let token = f.secret("token")?;
         Ok(DuckDns {
             endpoint,
@@ -31,6 +26,24 @@ impl DuckDns {
             token,
         })
     }
+}
+
+/// The DuckDNS sub-name: `myhome`, or `myhome.duckdns.org` with the suffix dropped; any other
+/// dotted name is someone else's domain, which DuckDNS would read as `<name>.duckdns.org`.
+fn parse_domain(given: &str) -> Result<String, String> {
+    if given.contains(',') {
+        return Err("one DuckDNS sub-name per record, e.g. \"myhome\"".to_string());
+    }
+    let name = given.trim().to_ascii_lowercase();
+    let name = name.strip_suffix('.').unwrap_or(&name);
+    let name = name.strip_suffix(".duckdns.org").unwrap_or(name);
+    if name.contains('.') {
+        return Err(format!(
+            "give only the DuckDNS subdomain (\"myhome\" for myhome.duckdns.org), not \"{}\"",
+            given.trim()
+        ));
+    }
+    parse_label(name)
 }
 
 impl Provider for DuckDns {
@@ -122,6 +135,34 @@ mod tests {
         ] {
             let e = parse_reply(&reply(status, body)).unwrap_err();
             assert_eq!(e.class(), Class::Transient, "{status} {body:?}");
+        }
+    }
+
+    #[test]
+    fn domain_is_the_duckdns_subdomain_only() {
+        use crate::provider::testutil::{config, config_err};
+        for (given, fqdn) in [
+            ("myhome", "myhome.duckdns.org"),
+            ("MyHome.DuckDNS.org.", "myhome.duckdns.org"),
+            (" myhome.duckdns.org", "myhome.duckdns.org"),
+        ] {
+            let c = config("duckdns", &format!("domain = {given:?}\ntoken = \"t\"\n")).unwrap();
+            assert_eq!(c.records[0].provider.fqdn(), fqdn, "{given}");
+        }
+        for (bad, why) in [
+            (
+                "myhome.example.com",
+                "give only the DuckDNS subdomain (\"myhome\" for myhome.duckdns.org), not \"myhome.example.com\"",
+            ),
+            ("www.myhome.duckdns.org", "give only the DuckDNS subdomain"),
+            ("a,b", "one DuckDNS sub-name per record"),
+            ("my home", "is not one label"),
+            ("a/b", "is not one label"),
+            (".duckdns.org", "must not be empty"),
+        ] {
+            let e = config_err("duckdns", &format!("domain = {bad:?}\ntoken = \"t\"\n"));
+            assert!(e.contains("record 1 (duckdns): key \"domain\""), "{e}");
+            assert!(e.contains(why), "{bad}: {e}");
         }
     }
 

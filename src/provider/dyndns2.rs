@@ -1,4 +1,5 @@
 //! The dyndns2 protocol (https://help.dyn.com/remote-access-api/) and its presets: one table row per service.
+use super::names::parse_record_name;
 use super::{Addrs, Planned, Provider, Success, first_line, unknown_answer};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
@@ -120,13 +121,14 @@ impl Dyndns2 {
             Some(p) => f.endpoint(p.server, p.path)?,
             None => f.endpoint_required("/nic/update")?,
         };
-        let hostname = f.required_str("hostname")?;
-        if hostname.contains(',') {
+        let given = f.required_str("hostname")?;
+        if given.contains(',') {
             return Err(f.error(
                 "hostname",
                 "one hostname per record (write one [[record]] each)",
             ));
         }
+        let hostname = parse_hostname(&given).map_err(|m| f.error("hostname", &m))?;
         let username = match (preset, f.str("username")?) {
             (_, Some(u)) => u,
             (Some(p), None) if p.user_is_hostname => hostname.clone(),
@@ -142,6 +144,17 @@ impl Dyndns2 {
             password,
         })
     }
+}
+
+/// A full name, lowercased; a leading `*` label is allowed for services that take wildcards.
+fn parse_hostname(text: &str) -> Result<String, String> {
+    let name = parse_record_name(text)?;
+    if !name.contains('.') {
+        return Err(format!(
+            "\"{name}\" is not a full domain name (e.g. \"home.example.org\")"
+        ));
+    }
+    Ok(name)
 }
 
 impl Provider for Dyndns2 {

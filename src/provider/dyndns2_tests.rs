@@ -236,3 +236,27 @@ fn presets_are_unique_and_https() {
     }
     assert!(preset("he").unwrap().user_is_hostname);
 }
+
+#[test]
+fn hostnames_are_checked_as_dns_names() {
+    use crate::provider::testutil::{config, config_err};
+    let keys = |host: &str| format!("hostname = {host:?}\nusername = \"u\"\npassword = \"p\"\n");
+    let c = config("dyn", &keys("Home.Example.ORG.")).unwrap();
+    assert_eq!(c.records[0].provider.fqdn(), "home.example.org");
+    let wire = c.records[0].provider.plan(Addrs::one(v4()[0]))[0]
+        .request
+        .wire_url();
+    assert!(wire.contains("hostname=home.example.org&"), "{wire}");
+    assert!(config("dyn", &keys("*.example.org")).is_ok());
+    for (bad, why) in [
+        ("home_exa mple.org", "is not a valid domain name"),
+        ("home", "is not a full domain name"),
+        ("home..example.org", "is not a valid domain name"),
+        ("a.example.org,b.example.org", "one hostname per record"),
+        ("home.example.org/x", "is not a valid domain name"),
+    ] {
+        let e = config_err("dyn", &keys(bad));
+        assert!(e.contains("record 1 (dyn): key \"hostname\""), "{e}");
+        assert!(e.contains(why), "{bad}: {e}");
+    }
+}

@@ -1,5 +1,5 @@
 //! Namecheap Dynamic DNS (https://www.namecheap.com/support/knowledgebase/article.aspx/29/11/how-to-dynamically-update-the-hosts-ip-with-an-http-request/).
-use super::names::full_name;
+use super::names::{full_name, is_within, parse_record_name, required_name};
 use super::{Addrs, Planned, Provider, Success, classify_status, short};
 use crate::config::{Fields, Secret};
 use crate::error::Error;
@@ -32,12 +32,16 @@ pub struct Namecheap {
 impl Namecheap {
     pub fn from_config(f: &mut Fields) -> Result<Namecheap, Error> {
         let endpoint = f.endpoint(DEFAULT_SERVER, "/update")?;
-        let host = f.required_str("host")?;
-        let domain = f.required_str("domain")?;
-        if host.contains('.') && host.ends_with(&domain) {
+        let given = f.required_str("host")?;
+        let domain = required_name(f, "domain", None)?;
+        let host = match given.trim() {
+            "@" => "@".to_string(),
+            h => parse_record_name(h).map_err(|m| f.error("host", &m))?,
+        };
+        if is_within(&host, &domain) {
             return Err(f.error(
                 "host",
-                &format!("give only the label (e.g. \"home\", \"@\" or \"*\"), not \"{host}\""),
+                &format!("give only the label (e.g. \"home\", \"@\" or \"*\"), not \"{given}\""),
             ));
         }
         let password = f.secret("password")?;
@@ -222,6 +226,76 @@ mod tests {
     fn auth_status_without_xml_is_fatal() {
         let e = parse_reply(&reply(403, "Forbidden"), ip("81.2.69.160")).unwrap_err();
         assert!(matches!(e, Error::Fatal(_)));
+    }
+
+    #[test]
+    fn a_dotted_host_label_is_accepted() {
+        // Namecheap's host is everything left of the domain: `vpn.home` under example.com.
+        let c = crate::provider::testutil::config(
+            "namecheap",
+            "host = \"vpn.home\"\ndomain = \"example.com\"\npassword = \"p\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.records[0].provider.fqdn(), "vpn.home.example.com");
+        let wire = c.records[0].provider.plan(Addrs::one(ip("81.2.69.160")))[0]
+            .request
+            .wire_url();
+        assert!(
+            wire.contains("?host=vpn.home&domain=example.com&"),
+            "{wire}"
+        );
+    }
+
+    #[test]
+    fn host_and_domain_are_checked_as_dns_names() {
+        use crate::provider::testutil::{config, config_err};
+        let keys = |host: &str, domain: &str| {
+            format!("host = {host:?}\ndomain = {domain:?}\npassword = \"p\"\n")
+        };
+        for (host, domain, fqdn) in [
+            ("vpn.home", "example.com", "vpn.home.example.com"),
+            ("Home", "Example.COM.", "home.example.com"),
+            ("@", "example.com", "example.com"),
+            ("*", "example.com", "*.example.com"),
+        ] {
+            let c = config("namecheap", &keys(host, domain)).unwrap();
+            assert_eq!(c.records[0].provider.fqdn(), fqdn, "{host} {domain}");
+        }
+        for (host, domain, key, why) in [
+            (
+                "Home.Example.com",
+                "example.com",
+                "host",
+                "give only the label",
+            ),
+            (
+                "home.example.com",
+                "Example.COM",
+                "host",
+                "give only the label",
+            ),
+            ("example.com", "example.com", "host", "give only the label"),
+            (
+                "home_exa mple",
+                "example.com",
+                "host",
+                "is not a valid domain name",
+            ),
+            (
+                "home",
+                "exa mple.com",
+                "domain",
+                "is not a valid domain name",
+            ),
+            ("home", "com", "domain", "is not a full domain name"),
+        ] {
+            let e = config_err("namecheap", &keys(host, domain));
+            assert!(
+                e.contains(&format!("record 1 (namecheap): key \"{key}\"")),
+                "{e}"
+            );
+            assert!(e.contains(why), "{host} {domain}: {e}");
+        }
     }
 
     #[test]

@@ -18,6 +18,20 @@ pub fn parse_record_name(text: &str) -> Result<String, String> {
     parse(text, true)
 }
 
+/// One label (`myhome`), lowercased: a name a service puts in front of its own domain.
+pub fn parse_label(text: &str) -> Result<String, String> {
+    let label = text.trim();
+    if label.is_empty() {
+        return Err("must not be empty".to_string());
+    }
+    if !is_label(label) {
+        return Err(format!(
+            "\"{label}\" is not one label (letters, digits, '_' and inner '-', no dots)"
+        ));
+    }
+    Ok(label.to_ascii_lowercase())
+}
+
 /// Labels of 1..=63 letters, digits, `_` and inner `-`; `record` allows one label and a
 /// leading `*` label.
 fn parse(text: &str, record: bool) -> Result<String, String> {
@@ -164,6 +178,25 @@ mod tests {
         }
         assert!(parse_record_name(&"a".repeat(64)).is_err());
         assert!(parse_record_name(&"a".repeat(63)).is_ok());
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(parse_label(" MyHome ").as_deref(), Ok("myhome"));
+        assert_eq!(parse_label("a-1_b").as_deref(), Ok("a-1_b"));
+        for bad in [
+            "",
+            "a.b",
+            "a b",
+            "-a",
+            "a-",
+            "*",
+            "a,b",
+            "münchen",
+            &"a".repeat(64),
+        ] {
+            assert!(parse_label(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -41,6 +41,7 @@ impl Porkbun {
         }
         let api_key = f.secret("api_key")?;
         let secret_api_key = f.secret("secret_api_key")?;
+        check_key_kinds(f, &api_key, &secret_api_key)?;
         Ok(Porkbun {
             base,
             domain,
@@ -73,14 +74,15 @@ impl Porkbun {
         )
     }
 
-    /// Sets `content` and sends the record's own TTL and notes back, so they are kept.
+    /// Sets `content` and sends the record's own TTL and priority back, so they are kept:
+    /// only the fields `editByNameType` documents (`content`, `ttl`, `prio`) and the keys.
     pub fn build_edit(&self, rr: &str, ip: IpAddr, existing: &Existing) -> Request {
         let body = Edit {
             apikey: self.api_key.expose().to_string(),
             secretapikey: self.secret_api_key.expose().to_string(),
             content: ip.to_string(),
             ttl: existing.ttl.clone(),
-            notes: existing.notes.clone(),
+            prio: existing.prio.clone(),
         };
         Request::json(
             Method::Post,
@@ -102,6 +104,30 @@ impl Porkbun {
         let reply = send(&self.build_edit(rr, ip, &existing))?;
         parse_edit(&reply)
     }
+}
+
+/// Porkbun's API keys start `pk1_` and its secret keys `sk1_`: keys given the other way round
+/// are named without repeating them.
+fn check_key_kinds(f: &Fields, api_key: &Secret, secret_api_key: &Secret) -> Result<(), Error> {
+    const WHERE: &str =
+        "api_key takes the API key (pk1_...) and secret_api_key the secret API key (sk1_...)";
+    let (api, secret) = (api_key.expose(), secret_api_key.expose());
+    if api.starts_with("sk1_") && secret.starts_with("pk1_") {
+        return Err(f.error("api_key", &format!("the two keys are swapped; {WHERE}")));
+    }
+    if api.starts_with("sk1_") {
+        return Err(f.error(
+            "api_key",
+            &format!("holds a secret API key (sk1_...); {WHERE}"),
+        ));
+    }
+    if secret.starts_with("pk1_") {
+        return Err(f.error(
+            "secret_api_key",
+            &format!("holds an API key (pk1_...), not the secret one; {WHERE}"),
+        ));
+    }
+    Ok(())
 }
 
 impl Provider for Porkbun {
@@ -145,14 +171,17 @@ struct Edit {
     secretapikey: String,
     content: String,
     ttl: Option<String>,
-    notes: Option<String>,
+    prio: Option<String>,
 }
 
-/// Every Porkbun answer: `status` is `SUCCESS` or `ERROR` (with `message`).
+/// Every Porkbun answer: `status` is `SUCCESS` or `ERROR` (with `message`, and `code` where
+/// Porkbun gives one).
 #[derive(DeJson, Default)]
 struct Envelope {
     #[nserde(default)]
     status: String,
+    #[nserde(default)]
+    code: String,
     #[nserde(default)]
     message: String,
     #[nserde(default)]
@@ -168,7 +197,7 @@ struct RecordJson {
     #[nserde(default)]
     ttl: Text,
     #[nserde(default)]
-    notes: Text,
+    prio: Text,
 }
 
 /// A string, a number or null: Porkbun documents numbers as strings (`"ttl":"600"`), and a
@@ -195,7 +224,7 @@ impl DeJson for Text {
 pub struct Existing {
     pub content: String,
     pub ttl: Option<String>,
-    pub notes: Option<String>,
+    pub prio: Option<String>,
 }
 
 /// The one `rr` record of the name: none or several are fatal (nothing to edit, or an edit
@@ -214,7 +243,7 @@ pub fn parse_retrieve(reply: &Reply, rr: &str, fqdn: &str) -> Result<Existing, E
         [one] => Ok(Existing {
             content: one.content.clone(),
             ttl: one.ttl.0.clone(),
-            notes: one.notes.0.clone(),
+            prio: one.prio.0.clone(),
         }),
         many => Err(Error::fatal(format!(
             "{} {rr} records for {fqdn} at Porkbun; ddnsup keeps exactly one up to date, remove the others",
@@ -235,19 +264,47 @@ fn parse_envelope(reply: &Reply) -> Result<Envelope, Error> {
     };
     match envelope.status.as_str() {
         "SUCCESS" if reply.status == 200 => Ok(envelope),
-        "ERROR" => Err(classify_error(&envelope.message, reply)),
+        "ERROR" => Err(classify_error(&envelope.code, &envelope.message, reply)),
         _ => Err(classify_status(reply, "reply")),
     }
 }
 
-/// Porkbun's `message` decides: a refused key or an unknown domain is fatal, an edit error and
-/// anything unknown are transient unless the status says otherwise.
-fn classify_error(message: &str, reply: &Reply) -> Error {
+const CHECK_KEYS: &str =
+    "check api_key and secret_api_key, and that API access is on for the domain";
+
+/// Porkbun's documented error codes that need a person, with what to do.
+const FATAL_CODES: &[(&str, &str)] = &[
+    ("INVALID_API_KEYS_001", CHECK_KEYS),
+    ("INVALID_USER", CHECK_KEYS),
+    ("INVALID_TOKEN", CHECK_KEYS),
+    ("API_KEY_REQUIRED", CHECK_KEYS),
+    (
+        "INVALID_DOMAIN",
+        "check `domain`: the domain registered at Porkbun",
+    ),
+];
+
+/// Porkbun's documented error codes that pass by themselves.
+const TRANSIENT_CODES: &[&str] = &["RATE_LIMIT_EXCEEDED"];
+
+/// Porkbun's machine-readable `code` decides where it is a documented one; otherwise the
+/// `message`: a refused key or an unknown domain is fatal, an edit error and anything unknown
+/// are transient unless the status says otherwise.
+fn classify_error(code: &str, message: &str, reply: &Reply) -> Error {
     let m = short(message);
+    let code = code.trim();
+    if let Some((_, hint)) = FATAL_CODES.iter().find(|(c, _)| *c == code) {
+        return Error::fatal(format!("Porkbun: {m} ({code}; {hint})"));
+    }
+    if TRANSIENT_CODES.contains(&code) {
+        let message = format!("Porkbun: {m} ({code})");
+        return match reply.retry_after_secs() {
+            Some(secs) => Error::transient_after(message, secs),
+            None => Error::transient(message),
+        };
+    }
     if m.starts_with("Invalid API key.") {
-        Error::fatal(format!(
-            "Porkbun: {m} (check api_key and secret_api_key, and that API access is on for the domain)"
-        ))
+        Error::fatal(format!("Porkbun: {m} ({CHECK_KEYS})"))
     } else if m == "Invalid domain." {
         Error::fatal(format!(
             "Porkbun: {m} (check `domain`: the domain registered at Porkbun)"

@@ -56,17 +56,20 @@ fn reads_the_documented_record() {
         Existing {
             content: "192.0.2.1".into(),
             ttl: Some("600".into()),
-            notes: Some(String::new()),
+            prio: Some("0".into()),
         }
     );
-    // A bare-number TTL and null notes are read too.
-    let other = r#"{"status":"SUCCESS","records":[{"id":"1","type":"A","content":"81.2.69.160","ttl":600,"notes":null}]}"#;
+    // A bare-number TTL and a null or missing priority are read too.
+    let other = r#"{"status":"SUCCESS","records":[{"id":"1","type":"A","content":"81.2.69.160","ttl":600,"prio":null}]}"#;
     let e = parse_retrieve(&reply(200, other), "A", "x").unwrap();
-    assert_eq!((e.ttl.as_deref(), e.notes), (Some("600"), None));
+    assert_eq!((e.ttl.as_deref(), e.prio), (Some("600"), None));
+    let other = r#"{"status":"SUCCESS","records":[{"type":"A","content":"81.2.69.160","prio":5,"notes":"kept by Porkbun"}]}"#;
+    let e = parse_retrieve(&reply(200, other), "A", "x").unwrap();
+    assert_eq!((e.ttl, e.prio.as_deref()), (None, Some("5")));
 }
 
 #[test]
-fn edit_keeps_ttl_and_notes() {
+fn edit_sends_only_the_documented_fields() {
     let existing = parse_retrieve(&reply(200, RETRIEVED), "A", "x").unwrap();
     let r = porkbun("sub").build_edit("A", ip("81.2.69.160"), &existing);
     assert_eq!(
@@ -75,20 +78,23 @@ fn edit_keeps_ttl_and_notes() {
     );
     assert_eq!(
         body(&r),
-        r#"{"apikey":"pk1_k\"ey","secretapikey":"sk1_secret","content":"81.2.69.160","ttl":"600","notes":""}"#
+        r#"{"apikey":"pk1_k\"ey","secretapikey":"sk1_secret","content":"81.2.69.160","ttl":"600","prio":"0"}"#
     );
     assert!(r.body_is_secret);
     let bare = Existing {
         content: "1.2.3.4".into(),
         ttl: None,
-        notes: None,
+        prio: None,
     };
     let r = porkbun("").build_edit("AAAA", ip("2a01:4f8:10:20::5"), &bare);
     assert!(
         r.wire_url()
             .ends_with("/dns/editByNameType/example.com/AAAA")
     );
-    assert!(body(&r).ends_with(r#""content":"2a01:4f8:10:20::5"}"#));
+    assert_eq!(
+        body(&r),
+        r#"{"apikey":"pk1_k\"ey","secretapikey":"sk1_secret","content":"2a01:4f8:10:20::5"}"#
+    );
 }
 
 #[test]
@@ -137,6 +143,68 @@ fn documented_errors_are_classified() {
             assert!(e.to_string().contains(text), "{e}");
         }
     }
+}
+
+#[test]
+fn documented_codes_decide_before_the_wording() {
+    let bad_keys = r#"{"status":"ERROR","code":"INVALID_API_KEYS_001","message":"API key and secret combination is invalid"}"#;
+    let coded = |code: &str| {
+        format!(r#"{{"status":"ERROR","code":"{code}","message":"Something went wrong."}}"#)
+    };
+    let mut cases = vec![(
+        400,
+        bad_keys.to_string(),
+        Class::Fatal,
+        "Porkbun: API key and secret combination is invalid (INVALID_API_KEYS_001; check api_key and secret_api_key",
+    )];
+    for code in [
+        "INVALID_USER",
+        "INVALID_TOKEN",
+        "API_KEY_REQUIRED",
+        "INVALID_DOMAIN",
+    ] {
+        // Fatal whatever the status, even one that alone would mean "try again".
+        for status in [400, 200, 503] {
+            cases.push((status, coded(code), Class::Fatal, code));
+        }
+    }
+    cases.push((
+        429,
+        coded("RATE_LIMIT_EXCEEDED"),
+        Class::Transient,
+        "RATE_LIMIT_EXCEEDED",
+    ));
+    // A wording that alone would be fatal does not beat a transient code.
+    let limited =
+        r#"{"status":"ERROR","code":"RATE_LIMIT_EXCEEDED","message":"Invalid API key. (002)"}"#;
+    cases.push((
+        403,
+        limited.to_string(),
+        Class::Transient,
+        "RATE_LIMIT_EXCEEDED",
+    ));
+    // Unknown codes fall back to the wording, then the status.
+    let unknown = r#"{"status":"ERROR","code":"SOMETHING_NEW_042","message":"Invalid domain."}"#;
+    cases.push((400, unknown.to_string(), Class::Fatal, "Invalid domain."));
+    let unknown = r#"{"status":"ERROR","code":"SOMETHING_NEW_042","message":"x"}"#;
+    cases.push((400, unknown.to_string(), Class::Transient, "x (HTTP 400)"));
+    cases.push((401, unknown.to_string(), Class::Fatal, "x (HTTP 401)"));
+    for (status, body, class, text) in cases {
+        for e in [
+            parse_edit(&reply(status, &body)).unwrap_err(),
+            parse_retrieve(&reply(status, &body), "A", "h").unwrap_err(),
+        ] {
+            assert_eq!(e.class(), class, "{status} {body}");
+            assert!(e.to_string().contains(text), "{e}");
+        }
+    }
+    let e = parse_edit(&Reply {
+        status: 429,
+        headers: vec![("retry-after".into(), "120".into())],
+        body: coded("RATE_LIMIT_EXCEEDED").into_bytes(),
+    })
+    .unwrap_err();
+    assert_eq!(e.retry_after_secs(), Some(120));
 }
 
 #[test]
@@ -279,4 +347,48 @@ fn config_keys_are_checked() {
         assert!(e.contains(text), "{e}");
         assert!(!e.contains("sk1_b"), "{e}");
     }
+}
+
+#[test]
+fn swapped_keys_say_what_goes_where() {
+    let rec = |api: &str, secret: &str| {
+        format!(
+            "domain = \"example.com\"\nhost = \"home\"\napi_key = {api:?}\nsecret_api_key = {secret:?}\n"
+        )
+    };
+    for (api, secret, key, what) in [
+        (
+            "sk1_b0b",
+            "pk1_a11ce",
+            "api_key",
+            "the two keys are swapped",
+        ),
+        (
+            "sk1_b0b",
+            "sk1_c4r0l",
+            "api_key",
+            "holds a secret API key (sk1_...)",
+        ),
+        (
+            "pk1_a11ce",
+            "pk1_d4ve",
+            "secret_api_key",
+            "holds an API key (pk1_...)",
+        ),
+    ] {
+        let e = config_err("porkbun", &rec(api, secret));
+        assert!(
+            e.contains(&format!("record 1 (porkbun): key \"{key}\": {what}")),
+            "{e}"
+        );
+        assert!(
+            e.contains("api_key takes the API key (pk1_...) and secret_api_key the secret API key (sk1_...)"),
+            "{e}"
+        );
+        for shown in ["b0b", "a11ce", "c4r0l", "d4ve"] {
+            assert!(!e.contains(shown), "{e}");
+        }
+    }
+    // Keys without the usual prefixes are left to Porkbun to judge.
+    assert!(config("porkbun", &rec("k", "s")).is_ok());
 }
