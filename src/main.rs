@@ -13,6 +13,7 @@ mod detect;
 mod dnswire;
 mod error;
 mod family;
+mod fields;
 mod fnv;
 mod fsread;
 mod http;

@@ -10,17 +10,15 @@ use std::collections::hash_map::Entry;
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
 
-mod fields;
-pub use fields::Fields;
 #[cfg(test)]
-use fields::edit_distance;
+use crate::fields::edit_distance;
+use crate::fields::{Fields, resolve, warn_if_world_readable};
 
 pub const DEFAULT_CONFIG_PATH: &str = "/etc/ddnsup/config.toml";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 const MAX_TIMEOUT_SECS: i64 = 300;
 pub const DEFAULT_REFRESH_DAYS: u64 = 25;
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
-const MAX_SECRET_FILE_BYTES: u64 = 64 * 1024;
 
 /// A validated configuration: every value checked, every secret loaded.
 pub struct Config {
@@ -79,26 +77,6 @@ impl Record {
             self.provider.fqdn(),
             family.rr()
         )
-    }
-}
-
-/// A secret: shown as `***` by `Debug`, handed out only through `expose`.
-#[derive(Clone, PartialEq)]
-pub struct Secret(String);
-
-impl Secret {
-    #[cfg(test)]
-    pub fn new(s: String) -> Secret {
-        Secret(s)
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
     }
 }
 
@@ -319,67 +297,6 @@ fn read_record(index: usize, table: &Table, dir: &Path) -> Result<Record, Error>
         host_id,
         fingerprint,
     })
-}
-
-fn resolve(dir: &Path, p: &str) -> PathBuf {
-    let p = Path::new(p);
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        dir.join(p)
-    }
-}
-
-/// The server URL with `path` added, unless it already has a path of its own.
-pub fn endpoint_url(server: &str, path: &str) -> String {
-    let server = server.trim_end_matches('/');
-    let has_path = server.split("://").nth(1).is_some_and(|r| r.contains('/'));
-    if has_path {
-        server.to_string()
-    } else {
-        format!("{server}{path}")
-    }
-}
-
-/// `https://host[:port][/path]`; plain http only where allowed. No credentials, query or fragment.
-pub fn check_url(url: &str, allow_http: bool) -> Result<(), String> {
-    let rest = if let Some(r) = url.strip_prefix("https://") {
-        r
-    } else if let Some(r) = url.strip_prefix("http://") {
-        if !allow_http {
-            return Err(format!(
-                "plain http:// is refused for \"{url}\"; use https:// or set allow_http = true"
-            ));
-        }
-        r
-    } else {
-        return Err(format!("\"{url}\" is not an http(s):// URL"));
-    };
-    let authority = rest.split('/').next().unwrap_or("");
-    if authority.is_empty() {
-        return Err(format!("\"{url}\" has no host"));
-    }
-    if authority.contains('@') {
-        return Err(format!(
-            "\"{url}\" holds credentials; use the record's own keys"
-        ));
-    }
-    if url.contains(['?', '#']) || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!(
-            "\"{url}\" must not hold a query, fragment or spaces"
-        ));
-    }
-    crate::http::check_target(url).map_err(|m| format!("\"{url}\": {m}"))
-}
-
-fn warn_if_world_readable(path: &Path, meta: &std::fs::Metadata) {
-    use std::os::unix::fs::PermissionsExt;
-    if meta.permissions().mode() & 0o004 != 0 {
-        log::warn!(target: "ddnsup", "{} is readable by every user and may hold secrets; run: chmod 600 {}",
-            path.display(),
-            path.display()
-        );
-    }
 }
 
 #[cfg(test)]

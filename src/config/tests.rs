@@ -219,7 +219,7 @@ fn secrets_from_files_and_fingerprints() {
 
 #[test]
 fn debug_output_never_shows_secrets() {
-    let s = Secret("hunter2".to_string());
+    let s = crate::fields::Secret::new("hunter2".to_string());
     assert_eq!(format!("{s:?}"), "***");
     let c = parse(FULL).unwrap();
     for r in &c.records {

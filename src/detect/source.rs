@@ -1,8 +1,8 @@
 //! The configured address sources of one family, tried in order, with optional agreement.
 use super::dns::{self, DnsKind};
 use super::{Family, check_public, iface, web, why_not_public};
-use crate::config::check_url;
 use crate::error::Error;
+use crate::fields::check_url;
 use crate::http::{Client, host_of};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;

@@ -316,7 +316,7 @@ fn user_agent_names_version_and_project() {
 
 #[test]
 fn check_knows_what_the_transport_can_reach() {
-    use crate::config::check_url;
+    use crate::fields::check_url;
     assert!(check_url("https://[2606:4700:4700::1111]/cdn-cgi/trace", false).is_ok());
     assert!(check_url("http://[::1]:8080/ip", true).is_ok());
     assert!(check_url("https://[::1]:8443", false).is_ok());

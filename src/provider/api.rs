@@ -1,9 +1,9 @@
 //! Plumbing shared by the JSON APIs that read a record before they change it (Porkbun, Gandi,
 //! DigitalOcean): the exchange of several requests, Bearer tokens, bodies and error replies.
 use super::{Addrs, StatusClass, Success, short};
-use crate::config::Secret;
 use crate::error::Error;
 use crate::family::Family;
+use crate::fields::Secret;
 use crate::http::{Client, Reply, Request};
 use crate::json::parse_json;
 use nanoserde::DeJson;

@@ -1,8 +1,8 @@
 //! deSEC dynDNS (https://desec.readthedocs.io/en/latest/dyndns/update-api.html): one GET sets A and AAAA; `preserve` keeps the family not sent.
 use super::names::{is_within, parse_dns_name, required_name};
 use super::{Addrs, Planned, Provider, Success, classify_status, first_line, said};
-use crate::config::{Fields, Secret};
 use crate::error::Error;
+use crate::fields::{Fields, Secret};
 use crate::http::{Reply, Request};
 use nanoserde::DeJson;
 

@@ -2,9 +2,9 @@
 use super::api::{SendFn, bearer, holds, parse_body, token_error, unknown_zone, update_each};
 use super::names::{is_within, parse_record_name, required_name};
 use super::{Addrs, Cache, Planned, Provider, Success, short};
-use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::family::Family;
+use crate::fields::{Fields, Secret};
 use crate::http::{Client, Method, Reply, Request};
 use nanoserde::{DeJson, DeJsonErr, DeJsonState, SerJson};
 use std::net::IpAddr;

@@ -1,8 +1,8 @@
 //! DuckDNS (https://www.duckdns.org/spec.jsp): `OK`/`KO`, plain or verbose.
 use super::names::parse_label;
 use super::{Addrs, Planned, Provider, Success, add_addresses, short, unknown_answer};
-use crate::config::{Fields, Secret};
 use crate::error::Error;
+use crate::fields::{Fields, Secret};
 use crate::http::{Reply, Request};
 
 pub const DEFAULT_SERVER: &str = "https://www.duckdns.org";

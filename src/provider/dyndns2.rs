@@ -1,8 +1,8 @@
 //! The dyndns2 protocol (https://help.dyn.com/remote-access-api/) and its presets: one table row per service.
 use super::names::parse_record_name;
 use super::{Addrs, Planned, Provider, Success, first_line, unknown_answer};
-use crate::config::{Fields, Secret};
 use crate::error::Error;
+use crate::fields::{Fields, Secret};
 use crate::http::{Reply, Request};
 use std::net::IpAddr;
 

@@ -4,8 +4,8 @@ use super::{
     Addrs, Planned, Provider, Success, add_addresses, classify_status, first_line, said,
     unknown_answer,
 };
-use crate::config::{Fields, Secret};
 use crate::error::Error;
+use crate::fields::{Fields, Secret};
 use crate::http::{Reply, Request};
 
 pub const DEFAULT_SERVER: &str = "https://dynv6.com";

@@ -3,8 +3,8 @@ use super::names::required_name;
 use super::{
     Addrs, Planned, Provider, Success, classify_status, first_line, short, unknown_answer,
 };
-use crate::config::{Fields, Secret, check_url, endpoint_url};
 use crate::error::Error;
+use crate::fields::{Fields, Secret, check_url, endpoint_url};
 use crate::http::{Reply, Request};
 use std::net::IpAddr;
 

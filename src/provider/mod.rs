@@ -23,9 +23,9 @@ mod testutil;
 
 pub use reply::*;
 
-use crate::config::Fields;
 use crate::error::Error;
 use crate::family::Family;
+use crate::fields::Fields;
 use crate::http::{Client, Reply, Request};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

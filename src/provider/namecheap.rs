@@ -1,8 +1,8 @@
 //! Namecheap Dynamic DNS (https://www.namecheap.com/support/knowledgebase/article.aspx/29/11/how-to-dynamically-update-the-hosts-ip-with-an-http-request/).
 use super::names::{full_name, is_within, parse_record_name, required_name};
 use super::{Addrs, Planned, Provider, Success, classify_status, short};
-use crate::config::{Fields, Secret};
 use crate::error::Error;
+use crate::fields::{Fields, Secret};
 use crate::http::{Reply, Request};
 use std::net::IpAddr;
 

@@ -1,6 +1,6 @@
 //! Checks on the DNS names a record's config gives: zones, domains, hostnames and record names.
-use crate::config::Fields;
 use crate::error::Error;
+use crate::fields::Fields;
 
 /// Longest name in presentation form without the trailing dot (RFC 1035 §2.3.4).
 const MAX_NAME_CHARS: usize = 253;

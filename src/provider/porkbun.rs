@@ -2,9 +2,9 @@
 use super::api::{SendFn, holds, update_each};
 use super::names::{full_name, is_within, parse_record_name, required_name};
 use super::{Addrs, Cache, Planned, Provider, Success, classify_status, short, status_error};
-use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::family::Family;
+use crate::fields::{Fields, Secret};
 use crate::http::{Client, Method, Reply, Request};
 use crate::json::parse_json;
 use nanoserde::{DeJson, DeJsonErr, DeJsonState, DeJsonTok, SerJson};

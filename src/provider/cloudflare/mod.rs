@@ -8,9 +8,9 @@ mod punycode;
 mod wire;
 
 use super::{Addrs, Cache, Planned, Provider, Success, names};
-use crate::config::{Fields, Secret};
 use crate::error::Error;
 use crate::family::Family;
+use crate::fields::{Fields, Secret};
 use crate::http::{Client, Reply, Request};
 use api::{
     Fail, FoundRecord, parse_created, parse_patch, parse_records, parse_zones, settle, valid_id,

@@ -2,8 +2,8 @@
 //! ddns-confgen output, or hand-written), its secret in base64.
 use super::wire::{Algorithm, TsigKey};
 use super::{NameKind, parse_name};
-use crate::config::Fields;
 use crate::error::Error;
+use crate::fields::Fields;
 
 const SUPPORTED_ALGORITHMS: &str = "hmac-sha256, hmac-sha512, hmac-sha1";
 

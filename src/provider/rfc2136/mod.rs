@@ -17,10 +17,10 @@ mod wire;
 
 use super::{Addrs, Cache, Planned, Provider, Success};
 use crate::clock::{format_utc, now_secs};
-use crate::config::Fields;
 use crate::dnswire::{FLAG_QR, FLAG_TC, MAX_NAME};
 use crate::error::Error;
 use crate::family::Family;
+use crate::fields::Fields;
 use crate::http::Client;
 use keyfile::read_key;
 use std::time::Duration;
