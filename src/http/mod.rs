@@ -1,8 +1,8 @@
 //! HTTP(S) requests as data and their sending: one deadline, reply cap, User-Agent, safe
 //! redirects, redaction. The wire format is in `wire`, the connection in `conn`.
 mod conn;
-mod date;
-mod wire;
+pub mod date;
+pub mod wire;
 
 use crate::error::Error;
 use conn::Conn;
@@ -357,7 +357,7 @@ pub fn host_of(url: &str) -> &str {
     origin.find("://").map_or(origin, |i| &origin[i + 3..])
 }
 
-fn resolve_redirect(from: &str, location: &str) -> Result<String, Error> {
+pub fn resolve_redirect(from: &str, location: &str) -> Result<String, Error> {
     let location = location.trim();
     if location.starts_with("https://") || location.starts_with("http://") {
         Ok(location.to_string())
@@ -371,7 +371,7 @@ fn resolve_redirect(from: &str, location: &str) -> Result<String, Error> {
 }
 
 /// Never from https to http; with credentials, never to another origin.
-fn check_redirect(from: &str, to: &str, carries_secret: bool) -> Result<(), Error> {
+pub fn check_redirect(from: &str, to: &str, carries_secret: bool) -> Result<(), Error> {
     if from.starts_with("https://") && !to.starts_with("https://") {
         return Err(Error::transient(format!(
             "{}: redirected from https to plain http; not followed",

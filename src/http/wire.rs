@@ -95,6 +95,9 @@ pub fn parse_target(url: &str) -> Result<Target, String> {
             _ => return Err(format!("{p:?} is not a port")),
         },
     };
+    if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("a URL must not hold spaces or control characters".to_string());
+    }
     let path = match path.chars().next() {
         None => "/".to_string(),
         Some('?') => format!("/{path}"),

@@ -88,6 +88,9 @@ fn odd_targets_are_refused() {
         "https://h.example:/",
         "https://h ex/",
         "https://h.example:1:2/",
+        "https://h.example/a b",
+        "https://h.example/a\r\nX: y",
+        "https://h.example/\t",
     ] {
         assert!(parse_target(bad).is_err(), "{bad}");
     }

@@ -116,7 +116,7 @@ impl Cloudflare {
     /// Per family: one PATCH with cached ids, else the lookups (the zone once for both
     /// families). A fixed sequence, no loops: usually one request, at most six (a stale cached
     /// id, then a create racing another client).
-    fn update_with(
+    pub fn update_with(
         &self,
         send: Send,
         addrs: Addrs,

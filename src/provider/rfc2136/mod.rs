@@ -11,9 +11,9 @@
 //!
 //! Here: the record's settings, the Provider impl and what a reply means; `wire` builds,
 //! signs and reads the messages, `transport` sends them, `keyfile` reads the TSIG key.
-mod keyfile;
+pub mod keyfile;
 mod transport;
-mod wire;
+pub mod wire;
 
 use super::{Addrs, Cache, Planned, Provider, Success};
 use crate::clock::{format_utc, now_secs};
@@ -153,7 +153,12 @@ impl Rfc2136 {
     }
 
     /// Reads the server's answer to `sent`; `now` is our clock for the reply's time check.
-    fn parse_reply_bytes(&self, reply: &[u8], sent: &Signed, now: u64) -> Result<Success, Error> {
+    pub fn parse_reply_bytes(
+        &self,
+        reply: &[u8],
+        sent: &Signed,
+        now: u64,
+    ) -> Result<Success, Error> {
         let malformed =
             |why: String| Error::transient(format!("malformed reply from {}: {why}", self.server));
         let m = read_message(reply).map_err(malformed)?;

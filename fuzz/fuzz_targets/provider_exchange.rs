@@ -1,0 +1,117 @@
+//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun),
+//! each step's reply fuzzed. The first line names the provider, the addresses and the cached
+//! ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in
+//! turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
+#![no_main]
+use ddnsup_fuzz::config::Fields;
+use ddnsup_fuzz::error::Error;
+use ddnsup_fuzz::family::Family;
+use ddnsup_fuzz::http::{Reply, Request};
+use ddnsup_fuzz::provider::api::SendFn;
+use ddnsup_fuzz::provider::cloudflare::Cloudflare;
+use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
+use ddnsup_fuzz::provider::gandi::Gandi;
+use ddnsup_fuzz::provider::porkbun::Porkbun;
+use ddnsup_fuzz::provider::{Addrs, Cache};
+use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
+use ddnsup_fuzz::toml;
+use libfuzzer_sys::fuzz_target;
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// More requests than any exchange may send for one family.
+const MAX_STEPS_PER_FAMILY: usize = 6;
+
+struct Providers {
+    cloudflare: Cloudflare,
+    gandi: Gandi,
+    digitalocean: DigitalOcean,
+    porkbun: Porkbun,
+}
+
+fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
+    let text = format!("family = \"both\"\n{}", record_keys(name));
+    let table = toml::parse(&text).unwrap();
+    let mut f = Fields::new(name.to_string(), &table, PathBuf::from("/etc/ddnsup"));
+    make(&mut f).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn providers() -> &'static Providers {
+    static P: OnceLock<Providers> = OnceLock::new();
+    P.get_or_init(|| Providers {
+        cloudflare: build("cloudflare", Cloudflare::from_config),
+        gandi: build("gandi", Gandi::from_config),
+        digitalocean: build("digitalocean", DigitalOcean::from_config),
+        porkbun: build("porkbun", Porkbun::from_config),
+    })
+}
+
+/// Runs `each` per address with a send that answers from `answers`; returns the requests sent.
+fn per_family(
+    addrs: Addrs,
+    answers: &RefCell<std::vec::IntoIter<Reply>>,
+    mut each: impl FnMut(&mut SendFn, std::net::IpAddr),
+) -> usize {
+    let mut sent = 0;
+    for ip in addrs.list() {
+        let mut send = |_: &Request| {
+            sent += 1;
+            answers
+                .borrow_mut()
+                .next()
+                .ok_or_else(|| Error::transient("no more replies"))
+        };
+        each(&mut send, ip);
+    }
+    sent
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (line, rest) = first_line(data);
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let Some((name, args)) = words.split_first() else {
+        return;
+    };
+    let addrs = addrs_of(args);
+    let mut cache = Cache::default();
+    for w in args {
+        if let Some(v) = w.strip_prefix("cache4=") {
+            cache.set(Family::V4, v.to_string());
+        } else if let Some(v) = w.strip_prefix("cache6=") {
+            cache.set(Family::V6, v.to_string());
+        }
+    }
+    let limit = MAX_STEPS_PER_FAMILY * addrs.list().len();
+    let answers = RefCell::new(replies(rest, limit + 1).into_iter());
+    let p = providers();
+    let sent = match *name {
+        "cloudflare" => {
+            let sent = RefCell::new(0);
+            let send = |_: &Request| {
+                *sent.borrow_mut() += 1;
+                answers
+                    .borrow_mut()
+                    .next()
+                    .ok_or_else(|| Error::transient("no more replies"))
+            };
+            let results = p.cloudflare.update_with(&send, addrs, &mut cache);
+            assert_eq!(results.len(), addrs.list().len());
+            sent.into_inner()
+        }
+        "gandi" => per_family(addrs, &answers, |send, ip| {
+            let _ = p.gandi.update_family(send, ip);
+        }),
+        "digitalocean" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut id = cache.get(family).to_string();
+            let _ = p.digitalocean.update_family(send, ip, &mut id);
+            cache.set(family, id);
+        }),
+        "porkbun" => per_family(addrs, &answers, |send, ip| {
+            let _ = p.porkbun.update_family(send, ip);
+        }),
+        _ => return,
+    };
+    assert!(sent <= limit, "{name} sent {sent} requests for {addrs:?}");
+});
