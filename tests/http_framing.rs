@@ -174,6 +174,25 @@ fn ipv6_literal_urls_reach_sources_and_servers() {
     assert_eq!(provider.count(), 2);
     assert_eq!(tls_source.count(), 1);
     assert_eq!(plain.count(), 1);
+
+    // The certificate must be for the address itself: one for `localhost` only is refused.
+    let named_only = support::TestCa::with_server_names(&["localhost"]);
+    let wrong = MockServer::on_ipv6(Some(&named_only), answer).expect("[::1] listener");
+    let env = Env::new("v6-literal-cert");
+    std::fs::write(&env.ca_file, named_only.ca_pem()).unwrap();
+    env.write_config(
+        3,
+        &[format!("{}/ip", wrong.url())],
+        &dyndns2_record(&provider.url()),
+    );
+    let out = env.run(&[]);
+    expect_code(&out, 1);
+    assert!(out.stderr.contains("certificate"), "{}", out.stderr);
+    assert_eq!(
+        wrong.count(),
+        0,
+        "no request goes to a server whose certificate does not match"
+    );
 }
 
 #[test]
