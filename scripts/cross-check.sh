@@ -3,8 +3,10 @@
 # for the router targets with zig (cargo-zigbuild), runs the project's update-cycle tests against
 # each one under qemu-user with a realistic CPU, and holds each binary to its size budget.
 #
-# Usage: scripts/cross-check.sh [--panic-messages] [--out DIR] [TARGET...]
-#   TARGET            any of the six below; default: all six
+# Usage: scripts/cross-check.sh [--panic-messages] [--out DIR] [TARGET[:slim]...]
+#   TARGET            any of the six below; default: all six. TARGET:slim builds the small
+#                     router build (--no-default-features: no JSON-API providers) with its
+#                     own budget line
 #   --panic-messages  keep panic messages in the std-from-source builds (drops
 #                     -Cpanic=immediate-abort): ~80 KB more on mipsel, which is over its
 #                     budget today; budgets still apply
@@ -122,7 +124,7 @@ while (($#)); do
         -*) die "unknown option $1 (see --help)" ;;
         *)
             known=0
-            for t in "${ALL_TARGETS[@]}"; do [[ $1 == "$t" ]] && known=1; done
+            for t in "${ALL_TARGETS[@]}"; do [[ ${1%:slim} == "$t" ]] && known=1; done
             ((known)) || die "unknown target $1; known: ${ALL_TARGETS[*]}"
             TARGETS+=("$1")
             ;;
@@ -157,7 +159,7 @@ apt_install() {
 setup_qemu() {
     local need=0 t r
     for t in "${TARGETS[@]}"; do
-        r=$(runner_for "$t")
+        r=$(runner_for "${t%:slim}")
         [[ -z $r ]] || command -v "${r%% *}" >/dev/null || need=1
     done
     if ((need)); then
@@ -198,7 +200,7 @@ setup_rust() {
     HOST=$(rustc -vV | sed -n 's/^host: //p')
     local need_src=0
     for t in "${TARGETS[@]}"; do
-        if [[ $(std_kind "$t") == source ]]; then
+        if [[ $(std_kind "${t%:slim}") == source ]]; then
             need_src=1
         elif [[ ! -d $SYSROOT/lib/rustlib/$t/lib ]]; then
             missing+=("$t")
@@ -252,7 +254,7 @@ PY
 
 # Runs the cycle tests against binary $2 of target $1; prints "passed/wanted".
 run_cycle() {
-    local target=$1 bin=$2 log=$LOGS/$1.cycle.log runner passed=0 ok=1 suite
+    local target=${1%:slim} bin=$2 log=$LOGS/$1.cycle.log runner passed=0 ok=1 suite
     runner=$(runner_for "$target")
     : >"$log"
     for suite in $(printf '%s\n' "${CYCLE_TESTS[@]}" | cut -d: -f1 | sort -u); do
@@ -281,14 +283,18 @@ declare -A BUILT=() CYCLE=() SIZE=() NOTE=()
 FAILED=0
 
 build_target() {
-    local target=$1 log=$LOGS/$1.build.log upper lower flags cflags
+    local key=$1 target=${1%:slim} log=$LOGS/$1.build.log upper lower flags cflags
     upper=$(tr 'a-z-' 'A-Z_' <<<"$target")
     lower=${target//-/_}
     local rustflags_var=CARGO_TARGET_${upper}_RUSTFLAGS cflags_var=CFLAGS_$lower
     flags="${!rustflags_var:-} $GLOBAL_FLAGS -C force-unwind-tables=no"
     cflags="${!cflags_var:-} -fno-asynchronous-unwind-tables -fno-unwind-tables"
     local cargo_args=(zigbuild --locked --release --target "$target")
-    local env_args=()
+    local env_args=() target_dir=$TARGET_DIR
+    if [[ $key == *:slim ]]; then
+        cargo_args+=(--no-default-features)
+        target_dir=$TARGET_DIR/slim
+    fi
     if [[ $(std_kind "$target") == source ]]; then
         flags+=" -C link-self-contained=no -Z location-detail=none -Z fmt-debug=shallow"
         ((PANIC_MESSAGES)) || flags+=" -Z unstable-options -C panic=immediate-abort"
@@ -297,18 +303,19 @@ build_target() {
         env_args+=(RUSTC_BOOTSTRAP=1)
     fi
     env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS "${env_args[@]}" \
-        CARGO_TARGET_DIR="$TARGET_DIR" "$rustflags_var=$flags" "$cflags_var=$cflags" \
+        CARGO_TARGET_DIR="$target_dir" "$rustflags_var=$flags" "$cflags_var=$cflags" \
         cargo "${cargo_args[@]}" >"$log" 2>&1
 }
 
 check_target() {
-    local target=$1 t0=$SECONDS
-    local bin=$TARGET_DIR/$target/release/ddnsup dist=$TARGET_DIR/dist/$target/ddnsup
-    BUILT[$target]=no CYCLE[$target]=- SIZE[$target]=- NOTE[$target]=
-    say "$target: building ($(std_kind "$target") std)"
-    if ! build_target "$target"; then
-        show_log "$LOGS/$target.build.log"
-        NOTE[$target]="build failed"
+    local key=$1 target=${1%:slim} t0=$SECONDS tdir=$TARGET_DIR
+    [[ $key == *:slim ]] && tdir=$TARGET_DIR/slim
+    local bin=$tdir/$target/release/ddnsup dist=$TARGET_DIR/dist/$key/ddnsup
+    BUILT[$key]=no CYCLE[$key]=- SIZE[$key]=- NOTE[$key]=
+    say "$key: building ($(std_kind "$target") std)"
+    if ! build_target "$key"; then
+        show_log "$LOGS/$key.build.log"
+        NOTE[$key]="build failed"
         FAILED=1
         return
     fi
@@ -316,48 +323,48 @@ check_target() {
     rm -f "$dist"
     "$LLVM_BIN/llvm-strip" --strip-all -o "$dist" "$bin"
     if "$LLVM_BIN/llvm-readobj" --program-headers "$dist" | grep -q PT_INTERP; then
-        NOTE[$target]="not static"
+        NOTE[$key]="not static"
         FAILED=1
         return
     fi
-    BUILT[$target]=yes
+    BUILT[$key]=yes
     local size budget
     size=$(stat -c %s "$dist")
-    budget=$(budget_for "$target")
-    SIZE[$target]=$(grouped "$size")
+    budget=$(budget_for "$key")
+    SIZE[$key]=$(grouped "$size")
     if [[ -z $budget ]]; then
-        NOTE[$target]="no budget in ${BUDGET_FILE#"$ROOT"/}"
+        NOTE[$key]="no budget in ${BUDGET_FILE#"$ROOT"/}"
         FAILED=1
     elif ((size > budget)); then
-        SIZE[$target]+=" > $(grouped "$budget")"
-        NOTE[$target]="over budget"
+        SIZE[$key]+=" > $(grouped "$budget")"
+        NOTE[$key]="over budget"
         FAILED=1
     else
-        SIZE[$target]+=" <= $(grouped "$budget")"
+        SIZE[$key]+=" <= $(grouped "$budget")"
     fi
-    say "$target: built in $((SECONDS - t0)) s, $size bytes stripped; running the cycle"
+    say "$key: built in $((SECONDS - t0)) s, $size bytes stripped; running the cycle"
     local t1=$SECONDS runner version
     runner=$(runner_for "$target")
     # shellcheck disable=SC2086 # the runner is a command line
     if ! version=$($runner "$dist" --version 2>&1) || [[ $version != ddnsup\ * ]]; then
-        CYCLE[$target]="no"
-        NOTE[$target]+="${NOTE[$target]:+; }does not start: ${version:0:60}"
+        CYCLE[$key]="no"
+        NOTE[$key]+="${NOTE[$key]:+; }does not start: ${version:0:60}"
         FAILED=1
         return
     fi
     local result
-    if result=$(run_cycle "$target" "$dist"); then
-        CYCLE[$target]="yes ($result)"
-        if [[ -n $OUT_DIR && -z ${NOTE[$target]} ]]; then
-            cp "$dist" "$OUT_DIR/ddnsup-$target"
+    if result=$(run_cycle "$key" "$dist"); then
+        CYCLE[$key]="yes ($result)"
+        if [[ -n $OUT_DIR && -z ${NOTE[$key]} ]]; then
+            cp "$dist" "$OUT_DIR/ddnsup-$key"
         fi
     else
-        CYCLE[$target]="no ($result)"
-        NOTE[$target]+="${NOTE[$target]:+; }cycle failed, see ${LOGS#"$ROOT"/}/$target.cycle.log"
-        grep -E '^test |panicked|^---- ' "$LOGS/$target.cycle.log" | head -n 20 >&2 || true
+        CYCLE[$key]="no ($result)"
+        NOTE[$key]+="${NOTE[$key]:+; }cycle failed, see ${LOGS#"$ROOT"/}/$key.cycle.log"
+        grep -E '^test |panicked|^---- ' "$LOGS/$key.cycle.log" | head -n 20 >&2 || true
         FAILED=1
     fi
-    say "$target: cycle ${CYCLE[$target]} in $((SECONDS - t1)) s"
+    say "$key: cycle ${CYCLE[$key]} in $((SECONDS - t1)) s"
 }
 
 # --- main --------------------------------------------------------------------------------

@@ -227,10 +227,3 @@ fn retry_after_as_an_http_date_is_honoured() {
     expect_code(&env.run(&[]), 1);
     assert_eq!(provider.count(), 1);
 }
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}

@@ -77,13 +77,6 @@ fn state_next(env: &Env) -> u64 {
     digits.parse().unwrap()
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 #[test]
 fn first_run_costs_three_requests_then_nothing_then_one_patch() {
     let env = Env::new("cf-cycle");

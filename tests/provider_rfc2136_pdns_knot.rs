@@ -288,13 +288,6 @@ fn run(env: &Env, args: &[&str], offset: Option<&str>) -> Output {
     .output()
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 /// The state's first `"next"` time.
 fn state_next(env: &Env) -> u64 {
     let state = env.state_text().unwrap();

@@ -47,13 +47,6 @@ fn state_number(env: &Env, field: &str) -> u64 {
     digits.parse().unwrap()
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 /// PowerDNS: a bad secret, an unknown key and a wrong clock all get an unsigned REFUSED. The
 /// record is retried, not stopped, but only after an hour, then two.
 #[test]

@@ -236,16 +236,6 @@ fn fnv(body: &str) -> u64 {
     h
 }
 
-/// The number after `"name":` in a state file's JSON.
-fn field(state: &str, name: &str) -> u64 {
-    let at = state.find(&format!("\"{name}\":")).unwrap() + name.len() + 3;
-    let digits: String = state[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().unwrap()
-}
-
 #[test]
 fn a_backoff_from_before_the_clock_went_back_waits_only_its_own_length() {
     let env = Env::new("clock-back");
@@ -253,7 +243,7 @@ fn a_backoff_from_before_the_clock_went_back_waits_only_its_own_length() {
     env.write_config(3, &[source.url()], &refused_record("home"));
     expect_code(&env.run(&[]), 1);
     let state = env.state_text().unwrap();
-    let (next, wait) = (field(&state, "next"), field(&state, "wait"));
+    let (next, wait) = (state_number(&state, "next"), state_number(&state, "wait"));
     assert_eq!(wait, 300, "{state}");
     // As if the clock went back 12 h since: the stored backoff now ends 12 h 5 min ahead.
     let body = state[..state.find("\n#ddnsup-checksum ").unwrap()].replace(
@@ -269,7 +259,7 @@ fn a_backoff_from_before_the_clock_went_back_waits_only_its_own_length() {
     let out = env.run(&[]);
     expect_code(&out, 1);
     assert!(out.stderr.contains("waiting 5 min more"), "{}", out.stderr);
-    let clamped = field(&env.state_text().unwrap(), "next");
+    let clamped = state_number(&env.state_text().unwrap(), "next");
     assert!(
         clamped <= next + 300,
         "{clamped} vs {next}: the clamp was not saved"

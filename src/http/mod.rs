@@ -2,6 +2,7 @@
 //! redirects, redaction. The wire format is in `wire`, the connection in `conn`.
 mod conn;
 pub mod date;
+mod input;
 pub mod wire;
 
 use crate::error::Error;

@@ -1,6 +1,7 @@
 //! HTTP/1.1 on the wire, as pure code: URL targets, the request's bytes, the reply's head, and
 //! its body read to its own framing (Content-Length, chunked, or close), so a cut reply is never
 //! taken for an answer.
+use super::input::{Input, Line};
 use std::io::{self, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -215,7 +216,7 @@ impl From<io::Error> for ReadError {
     }
 }
 
-fn bad<T>(message: impl Into<String>) -> Result<T, ReadError> {
+pub(super) fn bad<T>(message: impl Into<String>) -> Result<T, ReadError> {
     Err(ReadError::Bad(message.into()))
 }
 
@@ -357,128 +358,6 @@ fn read_chunked(input: &mut Input<'_, impl Read>, cap: usize) -> Result<Vec<u8>,
             Line::End => return Err(cut(body.len())),
             Line::TooLong => return bad("reply trailers too large"),
         }
-    }
-}
-
-enum Line {
-    /// One line without its CRLF (or bare LF).
-    Text(Vec<u8>),
-    /// The stream ended before a line ending.
-    End,
-    /// No line ending within the limit.
-    TooLong,
-}
-
-/// A small read buffer that tells a clean end of stream from a TLS peer that vanished.
-struct Input<'a, R: Read> {
-    reader: &'a mut R,
-    buf: Vec<u8>,
-    pos: usize,
-    ended: bool,
-    /// Bytes taken from the stream so far.
-    consumed: usize,
-    /// The stream ended without TLS close_notify (rustls says `UnexpectedEof`).
-    unclean: bool,
-}
-
-impl<'a, R: Read> Input<'a, R> {
-    fn new(reader: &'a mut R) -> Self {
-        Input {
-            reader,
-            buf: Vec::new(),
-            pos: 0,
-            ended: false,
-            consumed: 0,
-            unclean: false,
-        }
-    }
-
-    /// Refills the buffer; `false` at end of stream.
-    fn fill(&mut self) -> Result<bool, ReadError> {
-        if self.pos < self.buf.len() {
-            return Ok(true);
-        }
-        if self.ended {
-            return Ok(false);
-        }
-        self.buf.resize(4096, 0);
-        self.pos = 0;
-        let n = loop {
-            match self.reader.read(&mut self.buf) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-                    self.unclean = true;
-                    break 0;
-                }
-                Err(e) => return Err(ReadError::Io(e)),
-            }
-        };
-        self.buf.truncate(n);
-        self.consumed += n;
-        if n == 0 {
-            self.ended = true;
-        }
-        Ok(n > 0)
-    }
-
-    fn line(&mut self, max: usize) -> Result<Line, ReadError> {
-        let mut line = Vec::new();
-        loop {
-            if !self.fill()? {
-                return Ok(Line::End);
-            }
-            let avail = &self.buf[self.pos..];
-            match avail.iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    line.extend_from_slice(&avail[..i]);
-                    self.pos += i + 1;
-                    if line.last() == Some(&b'\r') {
-                        line.pop();
-                    }
-                    return Ok(if line.len() > max {
-                        Line::TooLong
-                    } else {
-                        Line::Text(line)
-                    });
-                }
-                None => {
-                    line.extend_from_slice(avail);
-                    self.pos = self.buf.len();
-                }
-            }
-            if line.len() > max + 1 {
-                return Ok(Line::TooLong);
-            }
-        }
-    }
-
-    /// Exactly `n` bytes, or `Bad` naming how many came.
-    fn read_exact_or_cut(&mut self, n: usize) -> Result<Vec<u8>, ReadError> {
-        let mut out = Vec::with_capacity(n.min(64 * 1024));
-        while out.len() < n {
-            if !self.fill()? {
-                return bad(format!("reply cut short after {} of {n} bytes", out.len()));
-            }
-            let take = (n - out.len()).min(self.buf.len() - self.pos);
-            out.extend_from_slice(&self.buf[self.pos..self.pos + take]);
-            self.pos += take;
-        }
-        Ok(out)
-    }
-
-    /// Everything up to the end of the stream, at most `cap + 1` bytes (so "too large" shows).
-    fn read_to_close(&mut self, cap: usize) -> Result<Vec<u8>, ReadError> {
-        let mut out = Vec::new();
-        while out.len() <= cap && self.fill()? {
-            let take = (cap + 1 - out.len()).min(self.buf.len() - self.pos);
-            out.extend_from_slice(&self.buf[self.pos..self.pos + take]);
-            self.pos += take;
-        }
-        if self.unclean && out.len() <= cap {
-            return bad("reply cut short: the connection closed without TLS close_notify");
-        }
-        Ok(out)
     }
 }
 

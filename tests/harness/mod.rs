@@ -161,3 +161,21 @@ pub fn expect_bearer(r: &Recorded, token: &str) {
         Some(format!("Bearer {token}").as_str())
     );
 }
+
+/// Now, in seconds since 1970 (the binary's clock).
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// The number after `"name":` in a state file's JSON (its first occurrence).
+pub fn state_number(state: &str, name: &str) -> u64 {
+    let at = state.find(&format!("\"{name}\":")).unwrap() + name.len() + 3;
+    let digits: String = state[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
