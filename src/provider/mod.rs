@@ -12,6 +12,8 @@ pub mod dynv6;
 pub mod freedns;
 #[cfg(feature = "api")]
 pub mod gandi;
+#[cfg(feature = "api")]
+pub mod hetzner;
 pub mod namecheap;
 pub mod names;
 #[cfg(feature = "api")]
@@ -209,6 +211,8 @@ const PROVIDERS: &[(&str, Build)] = &[
         boxed(digitalocean::DigitalOcean::from_config(f))
     }),
     ("rfc2136", |f| boxed(rfc2136::Rfc2136::from_config(f))),
+    #[cfg(feature = "api")]
+    ("hetzner", |f| boxed(hetzner::Hetzner::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.

@@ -1,0 +1,357 @@
+//! Hetzner DNS through the Hetzner Cloud API (https://docs.hetzner.cloud/reference/cloud#zone-rrsets): read the rrset, set its records only when they differ, create it when allowed.
+use super::api::{SendFn, bearer, holds, parse_body, update_each};
+use super::names::{full_name, is_within, parse_record_name, required_name};
+use super::{Addrs, Cache, Planned, Provider, StatusClass, Success, short};
+use crate::error::Error;
+use crate::family::Family;
+use crate::fields::{Fields, Secret};
+use crate::http::{Client, Method, Reply, Request};
+use crate::json::parse_json;
+use nanoserde::{DeJson, DeJsonErr, DeJsonState};
+use std::net::IpAddr;
+use std::str::Chars;
+
+pub const DEFAULT_SERVER: &str = "https://api.hetzner.cloud";
+/// Added to a `server` given without a path.
+pub const API_PATH: &str = "/v1";
+const MIN_TTL_SECS: i64 = 60;
+const MAX_TTL_SECS: i64 = 2_147_483_647;
+/// The longest wait a `RateLimit-Reset` may ask for: the limit refills within an hour, so a
+/// longer one means our clock is off.
+const MAX_RESET_WAIT_SECS: u64 = 3600;
+
+pub struct Hetzner {
+    base: String,
+    zone: String,
+    /// The rrset name inside the zone: `@` for the apex.
+    name: String,
+    token: Secret,
+    /// Only for an rrset ddnsup creates; `None`: the zone's default.
+    ttl: Option<u64>,
+    create: bool,
+}
+
+impl Hetzner {
+    pub fn from_config(f: &mut Fields) -> Result<Hetzner, Error> {
+        let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
+        let zone = required_name(f, "zone", None)?;
+        let name = match f.required_str("name")? {
+            at if at == "@" => at,
+            name => parse_record_name(&name).map_err(|m| f.error("name", &m))?,
+        };
+        if is_within(&name, &zone) {
+            return Err(f.error(
+                "name",
+                &format!(
+                    "give the name inside the zone (e.g. \"home\", \"@\" or \"*\"), not \"{name}\""
+                ),
+            ));
+        }
+        let token = f.secret("token")?;
+        let ttl = f
+            .int_in("ttl", MIN_TTL_SECS, MAX_TTL_SECS)?
+            .map(|t| t as u64);
+        let create = f.bool("create")?.unwrap_or(false);
+        Ok(Hetzner {
+            base,
+            zone,
+            name,
+            token,
+            ttl,
+            create,
+        })
+    }
+
+    /// `<base>/zones/<zone>/rrsets/<name>/<type>`; the zone by name (the API takes an id or a
+    /// name), names checked, so nothing needs escaping.
+    fn rrset_url(&self, rr: &str) -> String {
+        format!("{}/rrsets/{}/{rr}", self.zone_url(), self.name)
+    }
+
+    fn zone_url(&self) -> String {
+        format!("{}/zones/{}", self.base, self.zone)
+    }
+
+    pub fn build_get(&self, rr: &str) -> Request {
+        bearer(Request::get(self.rrset_url(rr)), &self.token)
+    }
+
+    pub fn build_set(&self, rr: &str, ip: IpAddr) -> Request {
+        let url = format!("{}/actions/set_records", self.rrset_url(rr));
+        let body = format!(r#"{{"records":[{{"value":"{ip}"}}]}}"#);
+        bearer(Request::json(Method::Post, url, body, false), &self.token)
+    }
+
+    pub fn build_create(&self, rr: &str, ip: IpAddr) -> Request {
+        let url = format!("{}/rrsets", self.zone_url());
+        let ttl = self
+            .ttl
+            .map(|t| format!(r#""ttl":{t},"#))
+            .unwrap_or_default();
+        let body = format!(
+            r#"{{"name":"{}","type":"{rr}",{ttl}"records":[{{"value":"{ip}"}}]}}"#,
+            self.name
+        );
+        bearer(Request::json(Method::Post, url, body, false), &self.token)
+    }
+
+    /// With the rrset known to exist (`cache`), one `set_records`; else the read first, no
+    /// write when the rrset holds exactly `ip`, and a create when it is absent and allowed.
+    pub fn update_family(
+        &self,
+        send: &mut SendFn,
+        ip: IpAddr,
+        cache: &mut String,
+    ) -> Result<Success, Error> {
+        let rr = Family::of(ip).rr();
+        if !cache.is_empty() {
+            let reply = send(&self.build_set(rr, ip))?;
+            if reply.status != 404 {
+                return parse_action(&reply);
+            }
+            detail!("{}: the {rr} rrset is gone; reading it again", self.fqdn());
+            cache.clear();
+        }
+        let reply = send(&self.build_get(rr))?;
+        let Some(values) = parse_get(&reply, rr)? else {
+            if !self.create {
+                return Err(Error::fatal(format!(
+                    "Hetzner: no {rr} rrset {} in zone {} (or no such zone for this token); create it, or set create = true",
+                    self.name, self.zone
+                )));
+            }
+            let reply = send(&self.build_create(rr, ip))?;
+            let done = parse_created(&reply, &self.zone)?;
+            *cache = format!("{}/{rr}", self.name);
+            return Ok(done);
+        };
+        *cache = format!("{}/{rr}", self.name);
+        if values.len() == 1 && holds(&values[0], ip) {
+            return Ok(Success::NoChange);
+        }
+        let reply = send(&self.build_set(rr, ip))?;
+        parse_action(&reply)
+    }
+}
+
+impl Provider for Hetzner {
+    fn fqdn(&self) -> String {
+        full_name(&self.name, &self.zone)
+    }
+
+    fn supports_v6(&self) -> bool {
+        true
+    }
+
+    /// Each family starts with reading its rrset (skipped on later runs that know it exists).
+    fn plan(&self, addrs: Addrs) -> Vec<Planned> {
+        Planned::each(addrs, |ip| self.build_get(Family::of(ip).rr()))
+    }
+
+    /// The answer to `set_records`; `update` drives the whole exchange.
+    fn parse_reply(&self, reply: &Reply, _sets: Addrs) -> Result<Success, Error> {
+        parse_action(reply)
+    }
+
+    fn update(
+        &self,
+        client: &Client,
+        addrs: Addrs,
+        cache: &mut Cache,
+    ) -> Vec<(Family, Result<Success, Error>)> {
+        update_each(client, addrs, |send, ip| {
+            let family = Family::of(ip);
+            let mut known = cache.get(family).to_string();
+            let result = self.update_family(send, ip, &mut known);
+            cache.set(family, known);
+            result
+        })
+    }
+}
+
+#[derive(DeJson, Default)]
+struct ValueJson {
+    #[nserde(default)]
+    value: String,
+}
+
+#[derive(DeJson, Default)]
+struct RrsetJson {
+    #[nserde(default, rename = "type")]
+    rr: String,
+    #[nserde(default)]
+    records: Vec<ValueJson>,
+}
+
+/// A member that may be absent or `null`.
+#[derive(Default)]
+struct Nullable<T>(Option<T>);
+
+impl<T: DeJson> DeJson for Nullable<T> {
+    fn de_json(s: &mut DeJsonState, i: &mut Chars) -> Result<Nullable<T>, DeJsonErr> {
+        Ok(Nullable(Option::<T>::de_json(s, i)?))
+    }
+}
+
+#[derive(DeJson, Default)]
+struct GetJson {
+    #[nserde(default)]
+    rrset: Nullable<RrsetJson>,
+}
+
+#[derive(DeJson, Default)]
+struct ActionError {
+    #[nserde(default)]
+    message: String,
+}
+
+#[derive(DeJson, Default)]
+struct ActionJson {
+    #[nserde(default)]
+    status: String,
+    #[nserde(default)]
+    error: Nullable<ActionError>,
+}
+
+#[derive(DeJson, Default)]
+struct ActionReply {
+    #[nserde(default)]
+    action: Nullable<ActionJson>,
+}
+
+#[derive(DeJson, Default)]
+struct ErrorJson {
+    #[nserde(default)]
+    code: String,
+    #[nserde(default)]
+    message: String,
+}
+
+#[derive(DeJson, Default)]
+struct ErrorReply {
+    #[nserde(default)]
+    error: Nullable<ErrorJson>,
+}
+
+/// The rrset's values; `None` when there is no such rrset (404).
+pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Vec<String>>, Error> {
+    match reply.status {
+        200 => {}
+        404 => return Ok(None),
+        _ => return Err(api_error(reply)),
+    }
+    let got: GetJson = parse_body(reply, "Hetzner", "rrset reply")?;
+    let Some(rrset) = got.rrset.0 else {
+        return Err(Error::transient(
+            "Hetzner: unexpected rrset reply (no rrset)",
+        ));
+    };
+    if !rrset.rr.eq_ignore_ascii_case(rr) {
+        return Err(Error::transient(format!(
+            "Hetzner: asked for the {rr} rrset, got {:?}",
+            short(&rrset.rr)
+        )));
+    }
+    Ok(Some(rrset.records.into_iter().map(|r| r.value).collect()))
+}
+
+/// The answer to `set_records` (and the action in a create's answer): 201 with an action
+/// that is `running` or `success`; an action in `error` is not a success.
+pub fn parse_action(reply: &Reply) -> Result<Success, Error> {
+    if !matches!(reply.status, 200 | 201) {
+        return Err(api_error(reply));
+    }
+    let got: ActionReply = parse_body(reply, "Hetzner", "reply to the update")?;
+    let Some(action) = got.action.0 else {
+        return Err(Error::transient(
+            "Hetzner: unexpected reply to the update (no action)",
+        ));
+    };
+    match action.status.as_str() {
+        "running" | "success" => Ok(Success::Updated),
+        "error" => Err(Error::transient(format!(
+            "Hetzner: the update failed: {}",
+            short(&action.error.0.map(|e| e.message).unwrap_or_default())
+        ))),
+        other => Err(Error::transient(format!(
+            "Hetzner: unexpected action status {:?}",
+            short(other)
+        ))),
+    }
+}
+
+/// The answer to a create; a 404 here means the zone is not one of the token's.
+pub fn parse_created(reply: &Reply, zone: &str) -> Result<Success, Error> {
+    if reply.status == 404 {
+        return Err(Error::fatal(format!(
+            "Hetzner: no zone {zone} for this token (HTTP 404{}); check `zone`",
+            error_detail(reply)
+        )));
+    }
+    parse_action(reply)
+}
+
+/// `: <message>` from the error body `{"error":{"code":..,"message":..}}`, else the start of
+/// the text; empty when there is none.
+fn error_detail(reply: &Reply) -> String {
+    let text = reply.text();
+    let shown = match parse_json::<ErrorReply>(&text) {
+        Ok(ErrorReply {
+            error: Nullable(Some(e)),
+        }) if !e.message.trim().is_empty() => short(&e.message),
+        Ok(ErrorReply {
+            error: Nullable(Some(e)),
+        }) => short(&e.code),
+        _ => short(&text),
+    };
+    if shown.is_empty() {
+        shown
+    } else {
+        format!(": {shown}")
+    }
+}
+
+fn error_code(reply: &Reply) -> String {
+    match parse_json::<ErrorReply>(&reply.text()) {
+        Ok(ErrorReply {
+            error: Nullable(Some(e)),
+        }) => e.code,
+        _ => String::new(),
+    }
+}
+
+/// A refused token (401, 403) or a protected rrset is fatal; rate limits and server errors
+/// are transient, waiting for `Retry-After` or else Hetzner's own `RateLimit-Reset`.
+fn api_error(reply: &Reply) -> Error {
+    let status = reply.status;
+    let detail = error_detail(reply);
+    if error_code(reply) == "protected" {
+        return Error::fatal(format!(
+            "Hetzner: the rrset is protected against changes (HTTP {status}{detail}); lift its protection"
+        ));
+    }
+    let class = StatusClass::of(status);
+    let message = match class {
+        StatusClass::Refused => format!(
+            "Hetzner refused the token (HTTP {status}{detail}); check `token` (a Cloud API token of the zone's project, with Read & Write)"
+        ),
+        StatusClass::Busy => format!("Hetzner: HTTP {status}{detail}"),
+        StatusClass::Unexpected => format!("Hetzner: unexpected HTTP {status}{detail}"),
+    };
+    match (class, reset_wait(reply, crate::clock::now_secs())) {
+        (StatusClass::Busy, Some(secs)) if reply.retry_after_secs().is_none() => {
+            Error::transient_after(message, secs)
+        }
+        _ => class.error(reply, message),
+    }
+}
+
+/// Seconds until `RateLimit-Reset` (a UNIX time), at most an hour; `None` without the header.
+pub fn reset_wait(reply: &Reply, now: u64) -> Option<u64> {
+    let at: u64 = reply.header("ratelimit-reset")?.trim().parse().ok()?;
+    Some(at.saturating_sub(now).min(MAX_RESET_WAIT_SECS))
+}
+
+#[cfg(test)]
+#[path = "hetzner_tests.rs"]
+mod tests;
