@@ -15,6 +15,8 @@ pub mod gandi;
 pub mod namecheap;
 pub mod names;
 #[cfg(feature = "api")]
+pub mod netcup;
+#[cfg(feature = "api")]
 pub mod porkbun;
 pub mod reply;
 pub mod rfc2136;
@@ -209,6 +211,8 @@ const PROVIDERS: &[(&str, Build)] = &[
         boxed(digitalocean::DigitalOcean::from_config(f))
     }),
     ("rfc2136", |f| boxed(rfc2136::Rfc2136::from_config(f))),
+    #[cfg(feature = "api")]
+    ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
