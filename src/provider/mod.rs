@@ -17,6 +17,8 @@ pub mod hetzner;
 pub mod namecheap;
 pub mod names;
 #[cfg(feature = "api")]
+pub mod netcup;
+#[cfg(feature = "api")]
 pub mod porkbun;
 pub mod reply;
 pub mod rfc2136;
@@ -213,6 +215,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("rfc2136", |f| boxed(rfc2136::Rfc2136::from_config(f))),
     #[cfg(feature = "api")]
     ("hetzner", |f| boxed(hetzner::Hetzner::from_config(f))),
+    #[cfg(feature = "api")]
+    ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.

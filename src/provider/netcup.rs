@@ -1,0 +1,466 @@
+//! netcup CCP DNS API (https://ccp.netcup.net/run/webservice/servers/endpoint.php, JSON at `?JSON`): one session per run — login, infoDnsRecords, updateDnsRecords, always logout.
+use super::api::{SendFn, holds, send_logged};
+use super::names::{is_within, parse_record_name, required_name};
+use super::{Addrs, Cache, Planned, Provider, Success, short, status_error};
+use crate::error::{Class, Error};
+use crate::family::Family;
+use crate::fields::{Fields, Secret};
+use crate::http::{Client, Method, Reply, Request};
+use crate::json::parse_json;
+use nanoserde::{DeJson, DeJsonErr, DeJsonState, SerJson};
+use std::net::IpAddr;
+use std::str::Chars;
+
+pub const DEFAULT_SERVER: &str = "https://ccp.netcup.net";
+/// Added to a `server` given without a path; the JSON flavour is the `?JSON` query.
+pub const API_PATH: &str = "/run/webservice/servers/endpoint.php";
+/// netcup's `statuscode` for a request that went through.
+const STATUS_OK: u32 = 2000;
+/// The API allows a number of requests per minute; past it, wait a minute.
+const RATE_LIMIT_WAIT_SECS: u64 = 60;
+
+pub struct Netcup {
+    url: String,
+    zone: String,
+    /// The full name, inside `zone`.
+    name: String,
+    customer: String,
+    apikey: Secret,
+    apipassword: Secret,
+    /// Create the record when the zone has none (`create = true`).
+    create: bool,
+}
+
+/// An open session: what every call after login carries.
+#[derive(Debug)]
+pub struct Session {
+    id: String,
+}
+
+impl Netcup {
+    pub fn from_config(f: &mut Fields) -> Result<Netcup, Error> {
+        let url = format!("{}?JSON", f.endpoint(DEFAULT_SERVER, API_PATH)?);
+        let zone = required_name(f, "zone", None)?;
+        let name = parse_record_name(&f.required_str("name")?).map_err(|m| f.error("name", &m))?;
+        if !is_within(&name, &zone) {
+            return Err(f.error(
+                "name",
+                &format!("give the full name inside the zone, e.g. \"home.{zone}\" or \"{zone}\""),
+            ));
+        }
+        let customer = f.required_str("customernumber")?;
+        if customer.is_empty() || !customer.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(f.error("customernumber", "give the netcup customer number (digits)"));
+        }
+        let apikey = f.secret("apikey")?;
+        let apipassword = f.secret("apipassword")?;
+        let create = f.bool("create")?.unwrap_or(false);
+        Ok(Netcup {
+            url,
+            zone,
+            name,
+            customer,
+            apikey,
+            apipassword,
+            create,
+        })
+    }
+
+    /// The hostname as netcup lists it: relative to the zone, `@` for the apex.
+    fn hostname(&self) -> &str {
+        if self.name == self.zone {
+            "@"
+        } else {
+            &self.name[..self.name.len() - self.zone.len() - 1]
+        }
+    }
+
+    /// Every call is a POST of `{"action":..,"param":{..}}`; the body carries the key, so it
+    /// is hidden whole when shown.
+    fn call(&self, action: &str, param: Param) -> Request {
+        let body = Call {
+            action: action.to_string(),
+            param,
+        };
+        Request::json(Method::Post, &self.url, body.serialize_json(), true)
+    }
+
+    fn param(&self, session: Option<&Session>) -> Param {
+        Param {
+            customernumber: self.customer.clone(),
+            apikey: self.apikey.expose().to_string(),
+            apipassword: None,
+            apisessionid: session.map(|s| s.id.clone()),
+            domainname: None,
+            dnsrecordset: None,
+        }
+    }
+
+    pub fn build_login(&self) -> Request {
+        let mut p = self.param(None);
+        p.apipassword = Some(self.apipassword.expose().to_string());
+        self.call("login", p)
+    }
+
+    pub fn build_info(&self, s: &Session) -> Request {
+        let mut p = self.param(Some(s));
+        p.domainname = Some(self.zone.clone());
+        self.call("infoDnsRecords", p)
+    }
+
+    /// Sets each `(id, ip)`: a record with an id is changed, one without is created.
+    pub fn build_update(&self, s: &Session, records: &[(Option<String>, IpAddr)]) -> Request {
+        let dnsrecords = records
+            .iter()
+            .map(|(id, ip)| RecordOut {
+                id: id.clone(),
+                hostname: self.hostname().to_string(),
+                rr: Family::of(*ip).rr().to_string(),
+                destination: ip.to_string(),
+                deleterecord: false,
+            })
+            .collect();
+        let mut p = self.param(Some(s));
+        p.domainname = Some(self.zone.clone());
+        p.dnsrecordset = Some(RecordSet { dnsrecords });
+        self.call("updateDnsRecords", p)
+    }
+
+    pub fn build_logout(&self, s: &Session) -> Request {
+        self.call("logout", self.param(Some(s)))
+    }
+
+    /// The whole session for `addrs`: login, then the work, then logout whatever happened.
+    pub fn session(
+        &self,
+        send: &mut SendFn,
+        addrs: Addrs,
+        cache: &mut Cache,
+    ) -> Result<Vec<(Family, Success)>, Error> {
+        let reply = send(&self.build_login())?;
+        let session = parse_login(&reply)?;
+        let result = self.work(send, &session, addrs, cache);
+        if let Err(e) = send(&self.build_logout(&session)).and_then(|r| parse_answer(&r, "logout"))
+        {
+            detail!("netcup: logout failed ({e}); the session expires by itself");
+        }
+        result
+    }
+
+    /// With every id remembered, one update; else (or when that fails) read the zone first.
+    fn work(
+        &self,
+        send: &mut SendFn,
+        s: &Session,
+        addrs: Addrs,
+        cache: &mut Cache,
+    ) -> Result<Vec<(Family, Success)>, Error> {
+        let ips = addrs.list();
+        if ips.iter().all(|ip| !cache.get(Family::of(*ip)).is_empty()) {
+            let records: Vec<_> = ips
+                .iter()
+                .map(|ip| (Some(cache.get(Family::of(*ip)).to_string()), *ip))
+                .collect();
+            match self.send_update(send, s, &records, cache) {
+                Ok(()) => {
+                    return Ok(ips
+                        .iter()
+                        .map(|ip| (Family::of(*ip), Success::Updated))
+                        .collect());
+                }
+                Err(e) if e.class() == Class::Fatal || e.retry_after_secs().is_some() => {
+                    return Err(e);
+                }
+                Err(e) => {
+                    detail!("netcup: update by remembered id failed ({e}); reading the zone again");
+                    *cache = Cache::default();
+                }
+            }
+        }
+        let reply = send(&self.build_info(s))?;
+        let listed = parse_records(&reply, "infoDnsRecords")?;
+        let mut out = Vec::new();
+        let mut records = Vec::new();
+        for ip in ips {
+            let family = Family::of(ip);
+            let rr = family.rr();
+            let matching: Vec<&RecordIn> = listed
+                .iter()
+                .filter(|r| {
+                    r.rr.eq_ignore_ascii_case(rr)
+                        && r.hostname.eq_ignore_ascii_case(self.hostname())
+                })
+                .collect();
+            match matching.as_slice() {
+                [] if self.create => records.push((None, ip)),
+                [] => {
+                    return Err(Error::fatal(format!(
+                        "netcup: no {rr} record for {} in {}; create it, or set `create = true`",
+                        self.name, self.zone
+                    )));
+                }
+                [one] => {
+                    cache.set(family, one.id.clone());
+                    if holds(&one.destination, ip) {
+                        out.push((family, Success::NoChange));
+                    } else {
+                        records.push((Some(one.id.clone()), ip));
+                    }
+                }
+                many => {
+                    return Err(Error::fatal(format!(
+                        "netcup: {} {rr} records for {}; ddnsup keeps exactly one up to date, remove the others",
+                        many.len(),
+                        self.name
+                    )));
+                }
+            }
+        }
+        if !records.is_empty() {
+            self.send_update(send, s, &records, cache)?;
+            out.extend(
+                records
+                    .iter()
+                    .map(|(_, ip)| (Family::of(*ip), Success::Updated)),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Sends the update; the answer lists the zone's records, which must hold each address
+    /// (ids of created records are learnt from it).
+    fn send_update(
+        &self,
+        send: &mut SendFn,
+        s: &Session,
+        records: &[(Option<String>, IpAddr)],
+        cache: &mut Cache,
+    ) -> Result<(), Error> {
+        let reply = send(&self.build_update(s, records))?;
+        let listed = parse_records(&reply, "updateDnsRecords")?;
+        for (id, ip) in records {
+            let rr = Family::of(*ip).rr();
+            let found = listed.iter().find(|r| match id {
+                Some(id) => r.id == *id,
+                None => {
+                    r.rr.eq_ignore_ascii_case(rr)
+                        && r.hostname.eq_ignore_ascii_case(self.hostname())
+                        && holds(&r.destination, *ip)
+                }
+            });
+            match found {
+                Some(r) if holds(&r.destination, *ip) => cache.set(Family::of(*ip), r.id.clone()),
+                Some(r) => {
+                    return Err(Error::transient(format!(
+                        "netcup: the {rr} record holds {:?} after the update, not {ip}",
+                        short(&r.destination)
+                    )));
+                }
+                None => {
+                    return Err(Error::transient(format!(
+                        "netcup: the {rr} record is missing from the answer to the update"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Provider for Netcup {
+    fn fqdn(&self) -> String {
+        self.name.clone()
+    }
+
+    fn supports_v6(&self) -> bool {
+        true
+    }
+
+    /// The session starts with the login (its body, which holds the key, is hidden).
+    fn plan(&self, addrs: Addrs) -> Vec<Planned> {
+        Planned::together(addrs, |_| self.build_login())
+    }
+
+    fn update(
+        &self,
+        client: &Client,
+        addrs: Addrs,
+        cache: &mut Cache,
+    ) -> Vec<(Family, Result<Success, Error>)> {
+        let mut send = |req: &Request| send_logged(client, req);
+        match self.session(&mut send, addrs, cache) {
+            Ok(done) => done.into_iter().map(|(f, s)| (f, Ok(s))).collect(),
+            Err(e) => addrs
+                .families()
+                .into_iter()
+                .map(|f| (f, Err(e.clone())))
+                .collect(),
+        }
+    }
+}
+
+#[derive(SerJson)]
+struct Call {
+    action: String,
+    param: Param,
+}
+
+#[derive(SerJson)]
+struct Param {
+    customernumber: String,
+    apikey: String,
+    apipassword: Option<String>,
+    apisessionid: Option<String>,
+    domainname: Option<String>,
+    dnsrecordset: Option<RecordSet>,
+}
+
+#[derive(SerJson)]
+struct RecordSet {
+    dnsrecords: Vec<RecordOut>,
+}
+
+#[derive(SerJson)]
+struct RecordOut {
+    id: Option<String>,
+    hostname: String,
+    #[nserde(rename = "type")]
+    rr: String,
+    destination: String,
+    deleterecord: bool,
+}
+
+/// The Responsemessage every call answers with; `responsedata` is read separately, as it is
+/// an empty string on errors.
+#[derive(DeJson, Default)]
+struct Envelope {
+    #[nserde(default)]
+    status: String,
+    #[nserde(default)]
+    statuscode: u32,
+    #[nserde(default)]
+    shortmessage: String,
+    #[nserde(default)]
+    longmessage: String,
+}
+
+#[derive(DeJson, Default)]
+struct LoginJson {
+    #[nserde(default)]
+    responsedata: LoginData,
+}
+
+#[derive(DeJson, Default)]
+struct LoginData {
+    #[nserde(default)]
+    apisessionid: String,
+}
+
+#[derive(DeJson, Default)]
+struct RecordsJson {
+    #[nserde(default)]
+    responsedata: RecordsData,
+}
+
+#[derive(DeJson, Default)]
+struct RecordsData {
+    #[nserde(default)]
+    dnsrecords: Listed,
+}
+
+/// The record list, `None` when the answer has none.
+#[derive(Default)]
+struct Listed(Option<Vec<RecordIn>>);
+
+impl DeJson for Listed {
+    fn de_json(s: &mut DeJsonState, i: &mut Chars) -> Result<Listed, DeJsonErr> {
+        Ok(Listed(Some(Vec::de_json(s, i)?)))
+    }
+}
+
+#[derive(DeJson, Default, Clone, Debug)]
+struct RecordIn {
+    #[nserde(default)]
+    id: String,
+    #[nserde(default)]
+    hostname: String,
+    #[nserde(default, rename = "type")]
+    rr: String,
+    #[nserde(default)]
+    destination: String,
+}
+
+/// Success is HTTP 200 with `status` "success" and `statuscode` 2000; any other answer is
+/// classified: HTTP errors by status, the per-minute limit transient for a minute, a refused
+/// login fatal, other 4xxx codes (validation: the zone, the record) fatal, the rest transient.
+pub fn parse_answer(reply: &Reply, action: &str) -> Result<(), Error> {
+    if reply.status != 200 {
+        return Err(status_error(
+            reply,
+            format!(
+                "netcup {action}: HTTP {}{}",
+                reply.status,
+                super::said(&reply.text())
+            ),
+        ));
+    }
+    let e: Envelope = parse_json(&reply.text())
+        .map_err(|e| Error::transient(format!("netcup {action}: unexpected answer ({e})")))?;
+    if e.status == "success" && e.statuscode == STATUS_OK {
+        return Ok(());
+    }
+    let said = format!(
+        "netcup {action}: {} {}: {}",
+        e.statuscode,
+        short(&e.shortmessage),
+        short(&e.longmessage)
+    );
+    if e.longmessage.starts_with("More than ") {
+        return Err(Error::transient_after(said, RATE_LIMIT_WAIT_SECS));
+    }
+    if e.status != "error" {
+        return Err(Error::transient(format!(
+            "{said} (status {:?})",
+            short(&e.status)
+        )));
+    }
+    match (action, e.statuscode) {
+        ("login", _) => Err(Error::fatal(format!(
+            "{said}; check `customernumber`, `apikey` and `apipassword`"
+        ))),
+        ("infoDnsRecords" | "updateDnsRecords", 4000..=4999) => {
+            Err(Error::fatal(format!("{said}; check `zone` and `name`")))
+        }
+        _ => Err(Error::transient(said)),
+    }
+}
+
+/// The session id from the answer to `login`.
+pub fn parse_login(reply: &Reply) -> Result<Session, Error> {
+    parse_answer(reply, "login")?;
+    let login: LoginJson = parse_json(&reply.text())
+        .map_err(|e| Error::transient(format!("netcup login: unexpected answer ({e})")))?;
+    let id = login.responsedata.apisessionid;
+    if id.is_empty() {
+        return Err(Error::transient(
+            "netcup login: no apisessionid in the answer",
+        ));
+    }
+    Ok(Session { id })
+}
+
+/// The zone's records from the answer to `infoDnsRecords` or `updateDnsRecords`.
+fn parse_records(reply: &Reply, action: &str) -> Result<Vec<RecordIn>, Error> {
+    parse_answer(reply, action)?;
+    let listed: RecordsJson = parse_json(&reply.text())
+        .map_err(|e| Error::transient(format!("netcup: unexpected record list ({e})")))?;
+    listed
+        .responsedata
+        .dnsrecords
+        .0
+        .ok_or_else(|| Error::transient("netcup: unexpected record list (no dnsrecords)"))
+}
+
+#[cfg(test)]
+#[path = "netcup_tests.rs"]
+mod tests;
