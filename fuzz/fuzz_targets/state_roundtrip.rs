@@ -22,11 +22,12 @@ fuzz_target!(|data: &[u8]| {
             fingerprint: b.string(),
             tried: b.string(),
             cache: b.string(),
+            wait: b.u64(),
         });
     }
     let bytes = serialize_state(&state);
     state.version = STATE_VERSION;
-    match parse_state(&bytes) {
+    match parse_state(&bytes, usize::MAX) {
         Ok(back) => assert_eq!(back, state, "the state read back differs"),
         Err(e) => panic!(
             "a state ddnsup wrote is refused: {e}\n{}",
