@@ -3,9 +3,9 @@
 //! ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in
 //! turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
 #![no_main]
-use ddnsup_fuzz::fields::Fields;
 use ddnsup_fuzz::error::Error;
 use ddnsup_fuzz::family::Family;
+use ddnsup_fuzz::fields::Fields;
 use ddnsup_fuzz::http::{Reply, Request};
 use ddnsup_fuzz::provider::api::SendFn;
 use ddnsup_fuzz::provider::cloudflare::Cloudflare;

@@ -7,8 +7,8 @@
 //! data (1 length byte, then the bytes) and a flag byte (bit 0: keep the reply's own ID); the
 //! harness signs it correctly, so that the reply's meaning is reached.
 #![no_main]
-use ddnsup_fuzz::fields::Fields;
 use ddnsup_fuzz::dnswire::encode_name;
+use ddnsup_fuzz::fields::Fields;
 use ddnsup_fuzz::provider::Addrs;
 use ddnsup_fuzz::provider::rfc2136::Rfc2136;
 use ddnsup_fuzz::provider::rfc2136::wire::{
