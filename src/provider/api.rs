@@ -1,6 +1,6 @@
 //! Plumbing shared by the JSON APIs that read a record before they change it (Porkbun, Gandi,
 //! DigitalOcean): the exchange of several requests, Bearer tokens, bodies and error replies.
-use super::{Addrs, StatusClass, Success, short};
+use super::{Addrs, Cache, StatusClass, Success, short};
 use crate::error::Error;
 use crate::family::Family;
 use crate::fields::Secret;
@@ -35,6 +35,23 @@ pub fn update_each(
         .into_iter()
         .map(|ip| (Family::of(ip), exchange(&mut send, ip)))
         .collect()
+}
+
+/// Like [`update_each`], with each family's cached ids handed to `exchange` to read and
+/// update (e.g. a record id learnt on the first run).
+pub fn update_each_cached(
+    client: &Client,
+    addrs: Addrs,
+    cache: &mut Cache,
+    mut exchange: impl FnMut(&mut SendFn, IpAddr, &mut String) -> Result<Success, Error>,
+) -> Vec<(Family, Result<Success, Error>)> {
+    update_each(client, addrs, |send, ip| {
+        let family = Family::of(ip);
+        let mut known = cache.get(family).to_string();
+        let result = exchange(send, ip, &mut known);
+        cache.set(family, known);
+        result
+    })
 }
 
 /// `Authorization: Bearer <token>`, hidden when shown.

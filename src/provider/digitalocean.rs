@@ -1,5 +1,7 @@
 //! DigitalOcean domain records (https://docs.digitalocean.com/reference/api/digitalocean/#tag/Domain-Records): find the one record, PATCH its data, remember its id.
-use super::api::{SendFn, bearer, holds, parse_body, token_error, unknown_zone, update_each};
+use super::api::{
+    SendFn, bearer, holds, parse_body, token_error, unknown_zone, update_each_cached,
+};
 use super::names::{is_within, parse_record_name, required_name};
 use super::{Addrs, Cache, Planned, Provider, Success, short};
 use crate::error::Error;
@@ -144,12 +146,8 @@ impl Provider for DigitalOcean {
         addrs: Addrs,
         cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        update_each(client, addrs, |send, ip| {
-            let family = Family::of(ip);
-            let mut id = cache.get(family).to_string();
-            let result = self.update_family(send, ip, &mut id);
-            cache.set(family, id);
-            result
+        update_each_cached(client, addrs, cache, |send, ip, known| {
+            self.update_family(send, ip, known)
         })
     }
 }

@@ -1,6 +1,6 @@
 //! Gandi LiveDNS v5 (https://api.gandi.net/docs/livedns/): read the rrset, replace it with PUT only when its values or TTL differ.
 use super::api::{SendFn, bearer, holds, parse_body, token_error, unknown_zone, update_each};
-use super::names::{full_name, is_within, parse_record_name, required_name};
+use super::names::{full_name, zone_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, Success, short};
 use crate::error::Error;
 use crate::family::Family;
@@ -30,19 +30,7 @@ pub struct Gandi {
 impl Gandi {
     pub fn from_config(f: &mut Fields) -> Result<Gandi, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
-        let zone = required_name(f, "zone", None)?;
-        let name = match f.required_str("name")? {
-            at if at == "@" => at,
-            name => parse_record_name(&name).map_err(|m| f.error("name", &m))?,
-        };
-        if is_within(&name, &zone) {
-            return Err(f.error(
-                "name",
-                &format!(
-                    "give the name inside the zone (e.g. \"home\", \"@\" or \"*\"), not \"{name}\""
-                ),
-            ));
-        }
+        let (zone, name) = zone_and_inner_name(f)?;
         let token = f.secret("token")?;
         let ttl = f
             .int_in("ttl", MIN_TTL_SECS, MAX_TTL_SECS)?

@@ -1,6 +1,6 @@
 //! Hetzner DNS through the Hetzner Cloud API (https://docs.hetzner.cloud/reference/cloud#zone-rrsets): read the rrset, set its records only when they differ, create it when allowed.
-use super::api::{SendFn, bearer, holds, parse_body, update_each};
-use super::names::{full_name, is_within, parse_record_name, required_name};
+use super::api::{SendFn, bearer, holds, parse_body, update_each_cached};
+use super::names::{full_name, zone_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, StatusClass, Success, short};
 use crate::error::Error;
 use crate::family::Family;
@@ -34,19 +34,7 @@ pub struct Hetzner {
 impl Hetzner {
     pub fn from_config(f: &mut Fields) -> Result<Hetzner, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
-        let zone = required_name(f, "zone", None)?;
-        let name = match f.required_str("name")? {
-            at if at == "@" => at,
-            name => parse_record_name(&name).map_err(|m| f.error("name", &m))?,
-        };
-        if is_within(&name, &zone) {
-            return Err(f.error(
-                "name",
-                &format!(
-                    "give the name inside the zone (e.g. \"home\", \"@\" or \"*\"), not \"{name}\""
-                ),
-            ));
-        }
+        let (zone, name) = zone_and_inner_name(f)?;
         let token = f.secret("token")?;
         let ttl = f
             .int_in("ttl", MIN_TTL_SECS, MAX_TTL_SECS)?
@@ -159,12 +147,8 @@ impl Provider for Hetzner {
         addrs: Addrs,
         cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        update_each(client, addrs, |send, ip| {
-            let family = Family::of(ip);
-            let mut known = cache.get(family).to_string();
-            let result = self.update_family(send, ip, &mut known);
-            cache.set(family, known);
-            result
+        update_each_cached(client, addrs, cache, |send, ip, known| {
+            self.update_family(send, ip, known)
         })
     }
 }

@@ -82,6 +82,25 @@ pub fn required_name(f: &mut Fields, key: &str, hint: Option<&str>) -> Result<St
     })
 }
 
+/// The required `zone` and a `name` inside it (`home`, `@` for the apex, `*`), for APIs that
+/// address records relative to their zone; a full name under the zone is refused with a hint.
+pub fn zone_and_inner_name(f: &mut Fields) -> Result<(String, String), Error> {
+    let zone = required_name(f, "zone", None)?;
+    let name = match f.required_str("name")? {
+        at if at == "@" => at,
+        name => parse_record_name(&name).map_err(|m| f.error("name", &m))?,
+    };
+    if is_within(&name, &zone) {
+        return Err(f.error(
+            "name",
+            &format!(
+                "give the name inside the zone (e.g. \"home\", \"@\" or \"*\"), not \"{name}\""
+            ),
+        ));
+    }
+    Ok((zone, name))
+}
+
 /// Whether `name` is `zone` itself or a name below it (both already parsed).
 pub fn is_within(name: &str, zone: &str) -> bool {
     name == zone
