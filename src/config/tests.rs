@@ -250,7 +250,7 @@ fn families_and_host_ids() {
         (format!("{duck}family = \"v6\"\n"), "key \"family\": \"v6\" is not one of ipv4, ipv6, both"),
         (format!("{duck}ipv6_host_id = \"::1\"\n"), "key \"ipv6_host_id\": needs family"),
         (format!("{duck}family = \"ipv6\"\nipv6_host_id = \"nas\"\n"), "key \"ipv6_host_id\": \"nas\" is neither"),
-        ("[[record]]\nprovider = \"ovh\"\nhostname = \"h.example\"\nusername = \"u\"\npassword = \"p\"\nfamily = \"both\"\n".to_string(), "ovh cannot update IPv6"),
+        ("[[record]]\nprovider = \"oray\"\nhostname = \"h.example\"\nusername = \"u\"\npassword = \"p\"\nfamily = \"both\"\n".to_string(), "oray cannot update IPv6"),
         (format!("[ip]\nagree = 3\n{duck}"), "[ip]: key \"sources6\": lists fewer than agree = 3"),
         (format!("[ip]\nsources6 = [\"ftp://x\"]\n{duck}"), "[ip]: key \"sources6\""),
     ];

@@ -1,8 +1,8 @@
 //! The dyndns2 protocol (https://help.dyn.com/remote-access-api/) and its presets: one table row per service.
 use super::names::parse_record_name;
-use super::{Addrs, Planned, Provider, Success, first_line, unknown_answer};
+use super::{Addrs, Planned, Provider, Success, classify_status, first_line, unknown_answer};
 use crate::error::Error;
-use crate::fields::{Fields, Secret};
+use crate::fields::{Fields, Secret, endpoint_url};
 use crate::http::{Reply, Request};
 use std::net::IpAddr;
 
@@ -19,26 +19,64 @@ pub enum V6Style {
     None,
 }
 
+/// A service's own reply words, each matched case-insensitively as the first word(s) of the
+/// reply's first non-blank line. Fatal words win whatever the status; the others count only
+/// on a 2xx reply; a reply matching none is classified by its status, else transient.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Words {
+    pub good: &'static [&'static str],
+    pub nochg: &'static [&'static str],
+    pub fatal: &'static [&'static str],
+}
+
+/// How a service's reply is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// The dyndns2 return codes (PROTOCOLS.md §2.3).
+    Codes,
+    /// The service's own words.
+    Words(&'static Words),
+    /// HTTP 204 No Content is success (Domeneshop); any other reply by its status.
+    NoContent,
+}
+
 /// A dyndns2-compatible service: where it listens and what it needs beyond the protocol.
 pub struct Preset {
     pub name: &'static str,
     pub server: &'static str,
+    /// Where IPv6 updates go when that is another host (nsupdate.info); empty: `server`.
+    pub server6: &'static str,
     pub path: &'static str,
     /// Query pairs the service requires (e.g. OVH's `system=dyndns`).
     pub extra: &'static [(&'static str, &'static str)],
+    /// Pairs sent only with an IPv4 / only with an IPv6 update (core-networks.de's
+    /// `keepipv6=1` / `keepipv4=1`, which keep the other family's record).
+    pub extra4: &'static [(&'static str, &'static str)],
+    pub extra6: &'static [(&'static str, &'static str)],
     /// Hurricane Electric: the login is the hostname itself, so `username` may be left out.
     pub user_is_hostname: bool,
+    /// The `hostname` is an id or label, not a domain name (a tunnel id, a network label).
+    pub id_hostname: bool,
     pub v6: V6Style,
+    /// The query keys of the address, IPv4 and IPv6 (`myip` unless the service says otherwise).
+    pub ip_keys: (&'static str, &'static str),
+    pub answer: Answer,
 }
 
 const fn row(name: &'static str, server: &'static str, path: &'static str) -> Preset {
     Preset {
         name,
         server,
+        server6: "",
         path,
         extra: &[],
+        extra4: &[],
+        extra6: &[],
         user_is_hostname: false,
+        id_hostname: false,
         v6: V6Style::Comma,
+        ip_keys: ("myip", "myip"),
+        answer: Answer::Codes,
     }
 }
 
@@ -49,7 +87,38 @@ const fn v4_only(name: &'static str, server: &'static str, path: &'static str) -
     }
 }
 
-/// Services whose dyndns2 endpoints are documented (see the README's provider table).
+/// One request per family: what ddns-scripts sends where its IPv6 template is the IPv4 one.
+const fn each(name: &'static str, server: &'static str, path: &'static str) -> Preset {
+    Preset {
+        v6: V6Style::Separate,
+        ..row(name, server, path)
+    }
+}
+
+/// The plain `dyndns2` provider: the user names the server.
+const GENERIC: Preset = row("dyndns2", "", "/nic/update");
+
+/// easyDNS's own codes (its dynamic update spec, support.easydns.com/tutorials/
+/// dynamicUpdateSpecs.php, and ddns-scripts' `OK|NOERROR`); `TOOSOON` (sooner than its
+/// 10-minute limit) matches nothing and so is transient.
+const EASYDNS: Words = Words {
+    good: &["noerror", "ok"],
+    nochg: &[],
+    fatal: &["noaccess", "noservice", "illegal input"],
+};
+
+/// ChangeIP's plain-text success heading `200 Successful Update` (ddns-scripts matches
+/// `Successful`; the heading as clients of https://www.changeip.com/accounts/knowledgebase.php
+/// ?action=displayarticle&id=34 read it); refusals come as HTTP 401/403.
+const CHANGEIP: Words = Words {
+    good: &["200 successful"],
+    nochg: &[],
+    fatal: &[],
+};
+
+/// Services whose dyndns2 endpoints are documented (see the README's preset table). Unless a
+/// row says otherwise its replies are the dyndns2 codes (`good`/`nochg`, as ddns-scripts'
+/// `answer` for it says, and every dyndns2 failure code).
 pub const PRESETS: &[Preset] = &[
     row("dyn", "https://members.dyndns.org", "/nic/update"),
     row("noip", "https://dynupdate.no-ip.com", "/nic/update"),
@@ -62,9 +131,12 @@ pub const PRESETS: &[Preset] = &[
         v6: V6Style::Separate,
         ..row("he", "https://dyn.dns.he.net", "/nic/update")
     },
+    // OVHcloud's DynHost guide (github.com/ovh/docs, pages/web_cloud/domains/dns_dynhost):
+    // `https://dns.eu.ovhapis.com/nic/update?system=dyndns&hostname=..&myip=..`, "the new
+    // IPv4 or IPv6 address": one address per request.
     Preset {
         extra: &[("system", "dyndns")],
-        ..v4_only("ovh", "https://www.ovh.com", "/nic/update")
+        ..each("ovh", "https://dns.eu.ovhapis.com", "/nic/update")
     },
     row("strato", "https://dyndns.strato.com", "/nic/update"),
     Preset {
@@ -74,7 +146,11 @@ pub const PRESETS: &[Preset] = &[
     row("dnsomatic", "https://updates.dnsomatic.com", "/nic/update"),
     row("selfhost", "https://carol.selfhost.de", "/nic/update"),
     row("spdyn", "https://update.spdyn.de", "/nic/update"),
-    v4_only("nsupdate.info", "https://ipv4.nsupdate.info", "/nic/update"),
+    // IPv6 updates go to the IPv6 host, as in ddns-scripts' nsupdate.info templates.
+    Preset {
+        server6: "https://ipv6.nsupdate.info",
+        ..each("nsupdate.info", "https://ipv4.nsupdate.info", "/nic/update")
+    },
     v4_only(
         "loopia",
         "https://dns.loopia.se",
@@ -91,11 +167,74 @@ pub const PRESETS: &[Preset] = &[
     row("variomedia", "https://dyndns.variomedia.de", "/nic/update"),
     row("dyndns.it", "https://update.dyndns.it", "/nic/update"),
     v4_only("oray", "https://ddns.oray.com", "/ph/update"),
-    Preset {
-        v6: V6Style::Separate,
-        ..row("simply", "https://ddns.simply.com", "/nic/update")
-    },
+    // Simply.com's API documentation (https://www.simply.com/en/docs/api/): the API lives at
+    // api.simply.com/2/ (Basic: account number + API key) and its `/dyndns/` endpoint
+    // emulates the dyndns protocol (ddns-scripts uses `/2/ddns/`, answer `good|nochg`).
+    each("simply", "https://api.simply.com", "/2/dyndns/"),
     v4_only("3322", "https://members.3322.org", "/dyndns/update"),
+    each("hosting.de", "https://ddns.hosting.de", "/nic/update"),
+    each("eurodns", "https://update.eurodyndns.org", "/update/"),
+    v4_only("xlhost", "https://nsupdate.xlhost.de", "/nic/update"),
+    each("apertodns", "https://api.apertodns.com", "/nic/update"),
+    // ddns-scripts' template has no address; Now-DNS takes `myip` like the others.
+    each("now-dns", "https://now-dns.com", "/update"),
+    // The hostname is the OpenDNS network's label, not a domain name.
+    Preset {
+        id_hostname: true,
+        ..v4_only("opendns", "https://updates.opendns.com", "/nic/update")
+    },
+    each("udmedia", "https://www.udmedia.de", "/nic/update"),
+    v4_only("domopoli", "https://dyndns.domopoli.de", "/nic/update"),
+    // ddns-scripts' templates: `ip=` for IPv4, `ip6=` for IPv6, one request each.
+    Preset {
+        ip_keys: ("ip", "ip6"),
+        ..each("dnshome", "https://www.dnshome.de", "/dyndns.php")
+    },
+    // The update lives at the root path (ddns-scripts: `dyndns.kasserver.com/?myip=`).
+    each("all-inkl", "https://dyndns.kasserver.com", "/"),
+    // ddns-scripts and inadyn: path `/`, and `keepipv6=1` on an IPv4 update, `keepipv4=1`
+    // on an IPv6 one, so that one family's update leaves the other's record alone.
+    Preset {
+        extra4: &[("keepipv6", "1")],
+        extra6: &[("keepipv4", "1")],
+        ..each("core-networks", "https://dyndns.core-networks.de", "/")
+    },
+    // `ip=`, not `myip=` (ddns-scripts), and ChangeIP's own success heading.
+    Preset {
+        ip_keys: ("ip", "ip"),
+        answer: Answer::Words(&CHANGEIP),
+        ..v4_only("changeip", "https://nic.changeip.com", "/nic/update")
+    },
+    Preset {
+        answer: Answer::Words(&EASYDNS),
+        ..each("easydns", "https://api.cp.easydns.com", "/dyn/generic.php")
+    },
+    // LuaDNS's dyndns2 endpoint (login: account email + API key).
+    each("luadns", "https://app.luadns.com", "/nic/update"),
+    // Domeneshop's dyndns endpoint (Basic: API token + secret; `GET /v0/dyndns/update?
+    // hostname=&myip=`, as clients of api.domeneshop.no use it); success is `204 No Content`
+    // (issue 9; the API reference itself was not at hand), so a 200 with a body is not.
+    Preset {
+        answer: Answer::NoContent,
+        ..each(
+            "domeneshop",
+            "https://api.domeneshop.no",
+            "/v0/dyndns/update",
+        )
+    },
+    // Hurricane Electric's tunnel broker ("Dyn-compliant Endpoint Updates",
+    // forums.he.net/index.php?topic=1994): the hostname is the tunnel id, the password the
+    // tunnel's update key, the address the tunnel's IPv4 endpoint; dyndns2 replies.
+    Preset {
+        id_hostname: true,
+        ..v4_only(
+            "tunnelbroker",
+            "https://ipv4.tunnelbroker.net",
+            "/nic/update",
+        )
+    },
+    // FreeDNS's dyndns2 endpoint with the account's login (ddns-scripts: afraid.org-basicauth).
+    each("afraid-dyndns", "https://freedns.afraid.org", "/nic/update"),
 ];
 
 pub fn preset(name: &str) -> Option<&'static Preset> {
@@ -108,8 +247,9 @@ pub fn preset_names() -> Vec<&'static str> {
 
 pub struct Dyndns2 {
     endpoint: String,
-    extra: &'static [(&'static str, &'static str)],
-    v6: V6Style,
+    /// Where an IPv6-only update goes (the same as `endpoint` unless the preset says so).
+    endpoint6: String,
+    preset: &'static Preset,
     hostname: String,
     username: String,
     password: Secret,
@@ -121,6 +261,13 @@ impl Dyndns2 {
             Some(p) => f.endpoint(p.server, p.path)?,
             None => f.endpoint_required("/nic/update")?,
         };
+        let p = preset.unwrap_or(&GENERIC);
+        // The preset's own IPv6 host, unless `server` moved the record elsewhere.
+        let endpoint6 = if p.server6.is_empty() || endpoint != endpoint_url(p.server, p.path) {
+            endpoint.clone()
+        } else {
+            endpoint_url(p.server6, p.path)
+        };
         let given = f.required_str("hostname")?;
         if given.contains(',') {
             return Err(f.error(
@@ -128,17 +275,22 @@ impl Dyndns2 {
                 "one hostname per record (write one [[record]] each)",
             ));
         }
-        let hostname = parse_hostname(&given).map_err(|m| f.error("hostname", &m))?;
-        let username = match (preset, f.str("username")?) {
-            (_, Some(u)) => u,
-            (Some(p), None) if p.user_is_hostname => hostname.clone(),
-            (_, None) => return Err(f.missing("username")),
+        let hostname = if p.id_hostname {
+            parse_id(&given)
+        } else {
+            parse_hostname(&given)
+        }
+        .map_err(|m| f.error("hostname", &m))?;
+        let username = match f.str("username")? {
+            Some(u) => u,
+            None if p.user_is_hostname => hostname.clone(),
+            None => return Err(f.missing("username")),
         };
         let password = f.secret("password")?;
         Ok(Dyndns2 {
             endpoint,
-            extra: preset.map_or(&[], |p| p.extra),
-            v6: preset.map_or(V6Style::Comma, |p| p.v6),
+            endpoint6,
+            preset: p,
             hostname,
             username,
             password,
@@ -157,18 +309,27 @@ fn parse_hostname(text: &str) -> Result<String, String> {
     Ok(name)
 }
 
+/// An id or label the service names the record by (sent as given, percent-encoded).
+fn parse_id(text: &str) -> Result<String, String> {
+    let id = text.trim();
+    if id.is_empty() || id.len() > 253 || id.chars().any(char::is_control) {
+        return Err(format!("\"{}\" is not an id or label", id.escape_debug()));
+    }
+    Ok(id.to_string())
+}
+
 impl Provider for Dyndns2 {
     fn fqdn(&self) -> String {
         self.hostname.clone()
     }
 
     fn supports_v6(&self) -> bool {
-        self.v6 != V6Style::None
+        self.preset.v6 != V6Style::None
     }
 
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
         let one_each = |ip| self.build_request(Addrs::one(ip));
-        match self.v6 {
+        match self.preset.v6 {
             V6Style::Separate => Planned::each(addrs, one_each),
             V6Style::None => Planned::each(addrs.v4_only(), one_each),
             V6Style::Comma | V6Style::MyIpv6 => {
@@ -178,29 +339,82 @@ impl Provider for Dyndns2 {
     }
 
     fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error> {
-        parse_reply(reply, &sets.list())
+        match self.preset.answer {
+            Answer::Codes => parse_reply(reply, &sets.list()),
+            Answer::Words(words) => parse_words(reply, words),
+            Answer::NoContent => parse_no_content(reply),
+        }
     }
 }
 
 impl Dyndns2 {
     fn build_request(&self, sets: Addrs) -> Request {
-        let mut req = Request::get(&self.endpoint);
-        for (k, v) in self.extra {
+        let p = self.preset;
+        let v6_only = sets.v4.is_none();
+        let mut req = Request::get(if v6_only {
+            &self.endpoint6
+        } else {
+            &self.endpoint
+        });
+        for (k, v) in p.extra {
             req = req.param(k, *v);
         }
         req = req.param("hostname", &self.hostname);
         let text = |ip: Option<IpAddr>| ip.map(|ip| ip.to_string());
         let (v4, v6) = (text(sets.v4.map(IpAddr::V4)), text(sets.v6.map(IpAddr::V6)));
-        req = match (self.v6, v4, v6) {
+        let family_extra = match (&v4, &v6) {
+            (Some(_), None) => p.extra4,
+            (None, Some(_)) => p.extra6,
+            _ => &[],
+        };
+        req = match (p.v6, v4, v6) {
             (V6Style::MyIpv6, v4, Some(v6)) => req
                 .param("myip", v4.unwrap_or_else(|| "no".to_string()))
                 .param("myipv6", v6),
+            (_, None, Some(v6)) => req.param(p.ip_keys.1, v6),
             (_, v4, v6) => {
                 let list: Vec<String> = v4.into_iter().chain(v6).collect();
-                req.param("myip", list.join(","))
+                req.param(p.ip_keys.0, list.join(","))
             }
         };
+        for (k, v) in family_extra {
+            req = req.param(k, *v);
+        }
         req.basic_auth(&self.username, self.password.expose())
+    }
+}
+
+/// Whether `line` (lowercase) begins with `word` followed by nothing or a non-alphanumeric.
+fn starts_with_word(line: &str, word: &str) -> bool {
+    line.strip_prefix(word)
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
+}
+
+/// Reads a reply by a service's own words (see [`Words`]).
+pub fn parse_words(reply: &Reply, words: &Words) -> Result<Success, Error> {
+    let text = reply.text();
+    let line = first_line(&text);
+    let lower = line.to_ascii_lowercase();
+    let said = |list: &[&str]| list.iter().any(|w| starts_with_word(&lower, w));
+    if said(words.fatal) {
+        return Err(Error::fatal(format!("refused: {}", super::short(line))));
+    }
+    if (200..300).contains(&reply.status) {
+        if said(words.good) {
+            return Ok(Success::Updated);
+        }
+        if said(words.nochg) {
+            return Ok(Success::NoChange);
+        }
+    }
+    Err(unknown_answer(reply, line))
+}
+
+/// HTTP 204 is success; anything else (a 200 with a body included) is classified by status.
+pub fn parse_no_content(reply: &Reply) -> Result<Success, Error> {
+    match reply.status {
+        204 => Ok(Success::Updated),
+        _ => Err(classify_status(reply, "reply")),
     }
 }
 

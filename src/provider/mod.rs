@@ -1,4 +1,5 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
+pub mod aliases;
 #[cfg(feature = "api")]
 pub mod api;
 #[cfg(feature = "api")]
@@ -226,15 +227,37 @@ pub fn provider_names() -> Vec<&'static str> {
     names
 }
 
-/// Builds the provider named in a record's `provider` key: a registry line, else a preset.
-pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>, Error> {
+/// The provider a name stands for in this build (a registry line, else a preset), built.
+fn build(name: &str, fields: &mut Fields) -> Option<Result<Box<dyn Provider>, Error>> {
     if let Some((_, build)) = PROVIDERS.iter().find(|(n, _)| *n == name) {
-        return build(fields);
+        return Some(build(fields));
     }
-    match dyndns2::preset(name) {
-        Some(preset) => boxed(dyndns2::Dyndns2::from_config(Some(preset), fields)),
+    let preset = dyndns2::preset(name)?;
+    Some(boxed(dyndns2::Dyndns2::from_config(Some(preset), fields)))
+}
+
+/// Builds the provider named in a record's `provider` key (any case): a registry line, a
+/// preset, or a ddns-scripts service name standing for one of them.
+pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>, Error> {
+    let lower = name.to_ascii_lowercase();
+    if let Some(built) = build(&lower, fields) {
+        return built;
+    }
+    let not_built = |target: &str| {
+        Error::Config(format!(
+            "provider \"{target}\" is not in this build (API providers need the `api` feature)"
+        ))
+    };
+    match aliases::alias(&lower) {
+        Some(aliases::Alias::To(target)) => {
+            build(target, fields).unwrap_or_else(|| Err(not_built(target)))
+        }
+        Some(aliases::Alias::Gone(why) | aliases::Alias::Unserved(why)) => Err(Error::Config(
+            format!("ddns-scripts service \"{lower}\" is not served: {why}"),
+        )),
+        None if aliases::is_target(&lower) => Err(not_built(&lower)),
         None => Err(Error::Config(format!(
-            "unknown provider \"{name}\" (known: {})",
+            "unknown provider \"{name}\" (known: {}, or a ddns-scripts service name)",
             provider_names().join(", ")
         ))),
     }

@@ -1,5 +1,6 @@
 //! What the providers' unit tests share: replies, addresses, request bodies, one-record
 //! configs and scripted exchanges.
+#[cfg(feature = "api")]
 use super::api::SendFn;
 use crate::config::{Config, parse_config};
 use crate::error::Error;
@@ -45,6 +46,7 @@ pub fn config_err(provider: &str, keys: &str) -> String {
     }
 }
 
+#[cfg(feature = "api")]
 /// Runs `exchange` against `answers` given in turn; returns its outcome and the requests sent.
 pub fn exchange<T>(
     answers: &[Reply],
