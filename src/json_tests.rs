@@ -1,6 +1,11 @@
-//! The JSON guard's tests: complete values pass; what hangs or panics nanoserde, malformed
-//! input, too deep nesting (arrays and objects) and bad exponents are refused.
-use super::check_json;
+//! The JSON reader's tests: complete values pass; what hung or panicked nanoserde (which ddnsup
+//! used before), malformed input, too deep nesting and bad exponents are refused; the tree reads right.
+use super::{Json, quote};
+
+/// What the old guard answered: whether `text` is exactly one complete JSON value.
+fn check_json(text: &str) -> Result<(), String> {
+    Json::parse(text).map(|_| ())
+}
 
 #[test]
 fn accepts_complete_values() {
@@ -164,5 +169,56 @@ fn exponents_take_one_sign() {
         "{\"x\":1e-}",
     ] {
         assert!(check_json(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn the_tree_reads_members_elements_and_scalars() {
+    let v = Json::parse(
+        r#" {"result":[{"id":"a1","ttl":300,"proxied":false,"n":1.5,"x":null},{"id":"b2"}],"ok":true,"id":"first","id":"second"} "#,
+    )
+    .unwrap();
+    assert_eq!(v.get("result").at(0).get("id").str(), Some("a1"));
+    assert_eq!(v.get("result").at(0).get("ttl").int(), Some(300));
+    assert_eq!(v.get("result").at(0).get("proxied").bool(), Some(false));
+    assert_eq!(v.get("result").at(0).get("n").int(), None, "not an integer");
+    assert!(v.get("result").at(0).get("x").is_null());
+    assert_eq!(v.get("result").items().len(), 2);
+    assert_eq!(v.get("ok").bool(), Some(true));
+    // A repeated key: the first one.
+    assert_eq!(v.get("id").str(), Some("first"));
+    // Absent paths and wrong types are Null, never a panic.
+    assert!(v.get("nope").get("deeper").at(3).is_null());
+    assert!(v.get("ok").items().is_empty());
+    assert_eq!(v.get("result").str(), None);
+    assert_eq!(v.get("result").at(0).get("ttl").str(), None);
+}
+
+#[test]
+fn the_tree_decodes_every_escape() {
+    let v = Json::parse(r#""a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude00\ud800x""#).unwrap();
+    assert_eq!(
+        v.str(),
+        Some("a\"b\\c/d\u{8}\u{c}\n\r\té\u{1f600}\u{fffd}x")
+    );
+    assert_eq!(Json::parse("\"é€\"").unwrap().str(), Some("é€"));
+    assert!(Json::parse(r#""\u+123""#).is_err());
+    assert!(Json::parse(r#""\u00"#).is_err());
+}
+
+#[test]
+fn numbers_keep_their_text() {
+    assert_eq!(Json::parse("-12").unwrap(), Json::Num("-12".to_string()));
+    assert_eq!(Json::parse("-12").unwrap().int(), Some(-12));
+    assert_eq!(Json::parse("1e3").unwrap().int(), None);
+    assert_eq!(Json::parse("99999999999999999999").unwrap().int(), None);
+}
+
+#[test]
+fn quote_escapes_what_json_needs_and_round_trips() {
+    assert_eq!(quote("plain"), r#""plain""#);
+    assert_eq!(quote("a\"b\\c\n\u{1}"), r#""a\"b\\c\n\u0001""#);
+    for s in ["", "x\"y", "tab\there", "é\u{1f600}", "\u{0}\u{1f}"] {
+        assert_eq!(Json::parse(&quote(s)).unwrap().str(), Some(s), "{s:?}");
     }
 }

@@ -5,8 +5,7 @@ use crate::error::Error;
 use crate::family::Family;
 use crate::fields::Secret;
 use crate::http::{Client, Reply, Request};
-use crate::json::parse_json;
-use nanoserde::DeJson;
+use crate::json::Json;
 use std::net::IpAddr;
 
 /// Sends one request of an exchange and returns the reply: the network in `update`, scripted
@@ -64,30 +63,21 @@ pub fn holds(text: &str, ip: IpAddr) -> bool {
     text.trim().parse::<IpAddr>() == Ok(ip)
 }
 
-/// The body as `T`; JSON that does not fit is transient: `<provider>: unexpected <what> (...)`.
-pub fn parse_body<T: DeJson>(reply: &Reply, provider: &str, what: &str) -> Result<T, Error> {
-    parse_json::<T>(&reply.text())
+/// The body as a JSON tree; anything but one complete JSON value is transient:
+/// `<provider>: unexpected <what> (...)`.
+pub fn parse_value(reply: &Reply, provider: &str, what: &str) -> Result<Json, Error> {
+    Json::parse(&reply.text())
         .map_err(|e| Error::transient(format!("{provider}: unexpected {what} ({e})")))
 }
 
-/// The usual JSON error body: `{"id":"Unauthorized","message":"Unable to authenticate you"}`.
-#[derive(DeJson, Default)]
-struct ErrorJson {
-    #[nserde(default)]
-    id: String,
-    #[nserde(default)]
-    message: String,
-}
-
-/// `: <message>` from a JSON error body (else its `id`, else the start of the text); empty
-/// when there is none.
+/// `: <message>` from a JSON error body (its `message`, else its `id`, else the start of the
+/// text: `{"id":"Unauthorized","message":"Unable to authenticate you"}`); empty when there is
+/// none.
 pub fn error_detail(reply: &Reply) -> String {
     let text = reply.text();
-    let shown = match parse_json::<ErrorJson>(&text) {
-        Ok(e) if !e.message.trim().is_empty() => short(&e.message),
-        Ok(e) if !e.id.trim().is_empty() => short(&e.id),
-        _ => short(&text),
-    };
+    let tree = Json::parse(&text).unwrap_or(Json::Null);
+    let said = |key| tree.get(key).str().map(str::trim).filter(|s| !s.is_empty());
+    let shown = short(said("message").or(said("id")).unwrap_or(&text));
     if shown.is_empty() {
         shown
     } else {

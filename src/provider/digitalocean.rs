@@ -1,6 +1,6 @@
 //! DigitalOcean domain records (https://docs.digitalocean.com/reference/api/digitalocean/#tag/Domain-Records): find the one record, PATCH its data, remember its id.
 use super::api::{
-    SendFn, bearer, holds, parse_body, token_error, unknown_zone, update_each_cached,
+    SendFn, bearer, holds, parse_value, token_error, unknown_zone, update_each_cached,
 };
 use super::names::{is_within, parse_record_name, required_name};
 use super::{Addrs, Cache, Planned, Provider, Success, short};
@@ -8,9 +8,8 @@ use crate::error::Error;
 use crate::family::Family;
 use crate::fields::{Fields, Secret};
 use crate::http::{Client, Method, Reply, Request};
-use nanoserde::{DeJson, DeJsonErr, DeJsonState, SerJson};
+use crate::json::{Json, quote};
 use std::net::IpAddr;
-use std::str::Chars;
 
 pub const DEFAULT_SERVER: &str = "https://api.digitalocean.com";
 /// Added to a `server` given without a path.
@@ -65,15 +64,9 @@ impl DigitalOcean {
     }
 
     pub fn build_patch(&self, id: u64, rr: &str, ip: IpAddr) -> Request {
-        let body = Patch {
-            rr: rr.to_string(),
-            data: ip.to_string(),
-        };
+        let body = format!(r#"{{"type":{},"data":"{ip}"}}"#, quote(rr));
         let url = format!("{}/{id}", self.records_url());
-        bearer(
-            Request::json(Method::Patch, url, body.serialize_json(), false),
-            &self.token,
-        )
+        bearer(Request::json(Method::Patch, url, body, false), &self.token)
     }
 
     /// With a remembered id, one PATCH; without one (or when it is gone), the lookup first,
@@ -152,47 +145,6 @@ impl Provider for DigitalOcean {
     }
 }
 
-#[derive(SerJson)]
-struct Patch {
-    #[nserde(rename = "type")]
-    rr: String,
-    data: String,
-}
-
-#[derive(DeJson, Default)]
-struct RecordJson {
-    #[nserde(default)]
-    id: u64,
-    #[nserde(default, rename = "type")]
-    rr: String,
-    #[nserde(default)]
-    name: String,
-    #[nserde(default)]
-    data: String,
-}
-
-#[derive(DeJson, Default)]
-struct ListJson {
-    #[nserde(default)]
-    domain_records: Listed,
-}
-
-/// The record list, `None` when the reply has none (a reply that is not a list at all).
-#[derive(Default)]
-struct Listed(Option<Vec<RecordJson>>);
-
-impl DeJson for Listed {
-    fn de_json(s: &mut DeJsonState, i: &mut Chars) -> Result<Listed, DeJsonErr> {
-        Ok(Listed(Some(Vec::de_json(s, i)?)))
-    }
-}
-
-#[derive(DeJson, Default)]
-struct PatchedJson {
-    #[nserde(default)]
-    domain_record: RecordJson,
-}
-
 /// The id and data of the one record named `relative` (as the API lists names) of type `rr`;
 /// none or several are fatal. Names are compared here too, so a server that ignored the
 /// filter can never get another record changed.
@@ -214,21 +166,42 @@ pub fn parse_list(
         }
         _ => return Err(api_error(reply)),
     }
-    let list: ListJson = parse_body(reply, "DigitalOcean", "record list")?;
-    let Some(records) = list.domain_records.0 else {
+    let list = parse_value(reply, "DigitalOcean", "record list")?;
+    let Json::Arr(records) = list.get("domain_records") else {
         return Err(Error::transient(
             "DigitalOcean: unexpected record list (no domain_records)",
         ));
     };
-    let matching: Vec<&RecordJson> = records
+    // Every record must have the documented shape; a list that does not is not read at all.
+    let shaped = |r: &Json| {
+        r.get("id").int().is_some()
+            && r.get("type").str().is_some()
+            && r.get("name").str().is_some()
+    };
+    if !records.iter().all(shaped) {
+        return Err(Error::transient(
+            "DigitalOcean: unexpected record list (a record without id, type or name)",
+        ));
+    }
+    let is = |r: &Json, key, want: &str| {
+        r.get(key)
+            .str()
+            .is_some_and(|v| v.eq_ignore_ascii_case(want))
+    };
+    let matching: Vec<&Json> = records
         .iter()
-        .filter(|r| r.rr.eq_ignore_ascii_case(rr) && r.name.eq_ignore_ascii_case(relative))
+        .filter(|r| is(r, "type", rr) && is(r, "name", relative))
         .collect();
     match matching.as_slice() {
         [] => Err(Error::fatal(format!(
             "DigitalOcean: no {rr} record for {fqdn} in {zone}; create it first (ddnsup only updates)"
         ))),
-        [one] => Ok((one.id, one.data.clone())),
+        [one] => match one.get("id").int() {
+            Some(id) if id >= 0 => Ok((id as u64, text_of(one, "data"))),
+            _ => Err(Error::transient(
+                "DigitalOcean: unexpected record list (a record without an id)",
+            )),
+        },
         many => Err(Error::fatal(format!(
             "DigitalOcean: {} {rr} records for {fqdn}; ddnsup keeps exactly one up to date, remove the others",
             many.len()
@@ -250,9 +223,9 @@ pub fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Patched> {
         404 => return Err(Patched::Gone),
         _ => return Err(Patched::Failed(api_error(reply))),
     }
-    let patched: PatchedJson =
-        parse_body(reply, "DigitalOcean", "reply to the update").map_err(Patched::Failed)?;
-    let data = patched.domain_record.data;
+    let patched =
+        parse_value(reply, "DigitalOcean", "reply to the update").map_err(Patched::Failed)?;
+    let data = text_of(patched.get("domain_record"), "data");
     if holds(&data, ip) {
         Ok(Success::Updated)
     } else {
@@ -261,6 +234,11 @@ pub fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Patched> {
             short(&data)
         ))))
     }
+}
+
+/// A record's text member, empty when absent.
+fn text_of(record: &Json, key: &str) -> String {
+    record.get(key).str().unwrap_or_default().to_string()
 }
 
 /// A refused token is fatal; rate limits and server errors are transient (Retry-After kept).

@@ -1,15 +1,13 @@
 //! Hetzner DNS through the Hetzner Cloud API (https://docs.hetzner.cloud/reference/cloud#zone-rrsets): read the rrset, set its records only when they differ, create it when allowed.
-use super::api::{SendFn, bearer, holds, parse_body, update_each_cached};
+use super::api::{SendFn, bearer, holds, parse_value, update_each_cached};
 use super::names::{full_name, zone_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, StatusClass, Success, short};
 use crate::error::Error;
 use crate::family::Family;
 use crate::fields::{Fields, Secret};
 use crate::http::{Client, Method, Reply, Request};
-use crate::json::parse_json;
-use nanoserde::{DeJson, DeJsonErr, DeJsonState};
+use crate::json::Json;
 use std::net::IpAddr;
-use std::str::Chars;
 
 pub const DEFAULT_SERVER: &str = "https://api.hetzner.cloud";
 /// Added to a `server` given without a path.
@@ -153,70 +151,6 @@ impl Provider for Hetzner {
     }
 }
 
-#[derive(DeJson, Default)]
-struct ValueJson {
-    #[nserde(default)]
-    value: String,
-}
-
-#[derive(DeJson, Default)]
-struct RrsetJson {
-    #[nserde(default, rename = "type")]
-    rr: String,
-    #[nserde(default)]
-    records: Vec<ValueJson>,
-}
-
-/// A member that may be absent or `null`.
-#[derive(Default)]
-struct Nullable<T>(Option<T>);
-
-impl<T: DeJson> DeJson for Nullable<T> {
-    fn de_json(s: &mut DeJsonState, i: &mut Chars) -> Result<Nullable<T>, DeJsonErr> {
-        Ok(Nullable(Option::<T>::de_json(s, i)?))
-    }
-}
-
-#[derive(DeJson, Default)]
-struct GetJson {
-    #[nserde(default)]
-    rrset: Nullable<RrsetJson>,
-}
-
-#[derive(DeJson, Default)]
-struct ActionError {
-    #[nserde(default)]
-    message: String,
-}
-
-#[derive(DeJson, Default)]
-struct ActionJson {
-    #[nserde(default)]
-    status: String,
-    #[nserde(default)]
-    error: Nullable<ActionError>,
-}
-
-#[derive(DeJson, Default)]
-struct ActionReply {
-    #[nserde(default)]
-    action: Nullable<ActionJson>,
-}
-
-#[derive(DeJson, Default)]
-struct ErrorJson {
-    #[nserde(default)]
-    code: String,
-    #[nserde(default)]
-    message: String,
-}
-
-#[derive(DeJson, Default)]
-struct ErrorReply {
-    #[nserde(default)]
-    error: Nullable<ErrorJson>,
-}
-
 /// The rrset's values; `None` when there is no such rrset (404).
 pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Vec<String>>, Error> {
     match reply.status {
@@ -224,19 +158,21 @@ pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Vec<String>>, Error> 
         404 => return Ok(None),
         _ => return Err(api_error(reply)),
     }
-    let got: GetJson = parse_body(reply, "Hetzner", "rrset reply")?;
-    let Some(rrset) = got.rrset.0 else {
+    let got = parse_value(reply, "Hetzner", "rrset reply")?;
+    let rrset = got.get("rrset");
+    let (Some(kind), Json::Arr(records)) = (rrset.get("type").str(), rrset.get("records")) else {
         return Err(Error::transient(
             "Hetzner: unexpected rrset reply (no rrset)",
         ));
     };
-    if !rrset.rr.eq_ignore_ascii_case(rr) {
+    if !kind.eq_ignore_ascii_case(rr) {
         return Err(Error::transient(format!(
             "Hetzner: asked for the {rr} rrset, got {:?}",
-            short(&rrset.rr)
+            short(kind)
         )));
     }
-    Ok(Some(rrset.records.into_iter().map(|r| r.value).collect()))
+    let value = |r: &Json| r.get("value").str().unwrap_or_default().to_string();
+    Ok(Some(records.iter().map(value).collect()))
 }
 
 /// The answer to `set_records` (and the action in a create's answer): 201 with an action
@@ -245,22 +181,21 @@ pub fn parse_action(reply: &Reply) -> Result<Success, Error> {
     if !matches!(reply.status, 200 | 201) {
         return Err(api_error(reply));
     }
-    let got: ActionReply = parse_body(reply, "Hetzner", "reply to the update")?;
-    let Some(action) = got.action.0 else {
-        return Err(Error::transient(
-            "Hetzner: unexpected reply to the update (no action)",
-        ));
-    };
-    match action.status.as_str() {
-        "running" | "success" => Ok(Success::Updated),
-        "error" => Err(Error::transient(format!(
+    let got = parse_value(reply, "Hetzner", "reply to the update")?;
+    let action = got.get("action");
+    match action.get("status").str() {
+        Some("running" | "success") => Ok(Success::Updated),
+        Some("error") => Err(Error::transient(format!(
             "Hetzner: the update failed: {}",
-            short(&action.error.0.map(|e| e.message).unwrap_or_default())
+            short(action.get("error").get("message").str().unwrap_or_default())
         ))),
-        other => Err(Error::transient(format!(
+        Some(other) => Err(Error::transient(format!(
             "Hetzner: unexpected action status {:?}",
             short(other)
         ))),
+        None => Err(Error::transient(
+            "Hetzner: unexpected reply to the update (no action)",
+        )),
     }
 }
 
@@ -275,17 +210,31 @@ pub fn parse_created(reply: &Reply, zone: &str) -> Result<Success, Error> {
     parse_action(reply)
 }
 
-/// `: <message>` from the error body `{"error":{"code":..,"message":..}}`, else the start of
-/// the text; empty when there is none.
+/// The `error` member of the error body `{"error":{"code":..,"message":..}}`.
+fn error_of(reply: &Reply) -> Json {
+    match Json::parse(&reply.text()) {
+        Ok(Json::Obj(mut members)) => members
+            .iter()
+            .position(|(k, _)| k == "error")
+            .map_or(Json::Null, |i| members.swap_remove(i).1),
+        _ => Json::Null,
+    }
+}
+
+/// `: <message>` from the error body, else its code, else the start of the text; empty when
+/// there is none.
 fn error_detail(reply: &Reply) -> String {
     let text = reply.text();
-    let shown = match parse_json::<ErrorReply>(&text) {
-        Ok(ErrorReply {
-            error: Nullable(Some(e)),
-        }) if !e.message.trim().is_empty() => short(&e.message),
-        Ok(ErrorReply {
-            error: Nullable(Some(e)),
-        }) => short(&e.code),
+    let error = error_of(reply);
+    let said = |key| {
+        error
+            .get(key)
+            .str()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let shown = match error {
+        Json::Obj(_) => short(said("message").or(said("code")).unwrap_or_default()),
         _ => short(&text),
     };
     if shown.is_empty() {
@@ -296,12 +245,11 @@ fn error_detail(reply: &Reply) -> String {
 }
 
 fn error_code(reply: &Reply) -> String {
-    match parse_json::<ErrorReply>(&reply.text()) {
-        Ok(ErrorReply {
-            error: Nullable(Some(e)),
-        }) => e.code,
-        _ => String::new(),
-    }
+    error_of(reply)
+        .get("code")
+        .str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A refused token (401, 403) or a protected rrset is fatal; rate limits and server errors
