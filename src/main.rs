@@ -21,7 +21,6 @@ mod json;
 mod lock;
 mod provider;
 mod state;
-#[allow(dead_code)] // its users (provider::custom, notify) land next
 mod template;
 mod toml;
 

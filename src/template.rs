@@ -84,7 +84,8 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// The text with every secret replaced by `***`, for logs.
+    /// The text with every secret replaced by `***`, for logs (notifications use it).
+    #[allow(dead_code)]
     pub fn shown(&self) -> String {
         let mut s = self.text.clone();
         for secret in &self.secrets {
