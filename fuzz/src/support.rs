@@ -115,6 +115,10 @@ pub const RECORDS: &[(&str, &str)] = &[
         "dyndns2",
         "server = \"https://members.dyndns.org\"\nhostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\n",
     ),
+    (
+        "custom",
+        "url = \"https://u.example/up?h={hostname}&ip={ip}\"\nhostname = \"myhome.example.org\"\nsuccess = [\"good\", \"nochg\"]\nfailure = [\"badauth\"]\n",
+    ),
     ("dynv6", "zone = \"myhome.dynv6.net\"\ntoken = \"t0k3n\"\n"),
     ("desec", "domain = \"myhome.dedyn.io\"\ntoken = \"t0k3n\"\n"),
     (

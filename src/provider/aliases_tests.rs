@@ -1,5 +1,5 @@
 //! Tests for aliases.rs, and the served report over ddns-scripts' service list.
-use super::super::{PROVIDERS, dyndns2};
+use super::super::{PROVIDERS, dyndns2, presets};
 use super::*;
 
 /// ddns-scripts' services: (name, IPv4 template), from the test data copy of the list.
@@ -21,6 +21,8 @@ fn kind_of(target: &str) -> Option<&'static str> {
         Some("provider")
     } else if dyndns2::preset(target).is_some() {
         Some("dyndns2 preset")
+    } else if presets::preset(target).is_some() {
+        Some("URL preset")
     } else {
         None
     }

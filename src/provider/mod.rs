@@ -4,6 +4,7 @@ pub mod aliases;
 pub mod api;
 #[cfg(feature = "api")]
 pub mod cloudflare;
+pub mod custom;
 pub mod desec;
 #[cfg(feature = "api")]
 pub mod digitalocean;
@@ -21,6 +22,7 @@ pub mod names;
 pub mod netcup;
 #[cfg(feature = "api")]
 pub mod porkbun;
+pub mod presets;
 pub mod reply;
 pub mod rfc2136;
 #[cfg(test)]
@@ -202,6 +204,7 @@ const PROVIDERS: &[(&str, Build)] = &[
         boxed(cloudflare::Cloudflare::from_config(f))
     }),
     ("dyndns2", |f| boxed(dyndns2::Dyndns2::from_config(None, f))),
+    ("custom", |f| boxed(custom::Custom::from_config(None, f))),
     ("desec", |f| boxed(desec::Desec::from_config(f))),
     ("dynv6", |f| boxed(dynv6::Dynv6::from_config(f))),
     ("freedns", |f| boxed(freedns::FreeDns::from_config(f))),
@@ -224,6 +227,7 @@ const PROVIDERS: &[(&str, Build)] = &[
 pub fn provider_names() -> Vec<&'static str> {
     let mut names: Vec<&str> = PROVIDERS.iter().map(|(n, _)| *n).collect();
     names.extend(dyndns2::preset_names());
+    names.extend(presets::preset_names());
     names
 }
 
@@ -232,8 +236,11 @@ fn build(name: &str, fields: &mut Fields) -> Option<Result<Box<dyn Provider>, Er
     if let Some((_, build)) = PROVIDERS.iter().find(|(n, _)| *n == name) {
         return Some(build(fields));
     }
-    let preset = dyndns2::preset(name)?;
-    Some(boxed(dyndns2::Dyndns2::from_config(Some(preset), fields)))
+    if let Some(preset) = dyndns2::preset(name) {
+        return Some(boxed(dyndns2::Dyndns2::from_config(Some(preset), fields)));
+    }
+    let preset = presets::preset(name)?;
+    Some(boxed(custom::Custom::from_config(Some(preset), fields)))
 }
 
 /// Builds the provider named in a record's `provider` key (any case): a registry line, a
