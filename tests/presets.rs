@@ -208,3 +208,90 @@ fn ddns_scripts_names_are_accepted_or_refused_with_a_reason() {
         assert!(api.stderr.contains("not in this build"), "{}", api.stderr);
     }
 }
+
+#[test]
+fn url_preset_freedns_key_auth_hides_the_key_in_the_query() {
+    let env = Env::new("preset-afraid-key");
+    let (v4, v6) = (env.ip_source(&[IP1]), env.ip_source(&[V6]));
+    // FreeDNS's v1 update replies (PROTOCOLS.md §5.6).
+    let provider = env.server(vec![
+        Reply::ok(&format!(
+            "Updated 1 host(s) home.example.org to {IP1} in 0.178 seconds"
+        )),
+        Reply::ok("ERROR: Address 2a01:4f8:10:20::5 has not changed."),
+    ]);
+    let rec = format!(
+        "[[record]]\nprovider = \"afraid.org-keyauth\"\nserver = {:?}\nhostname = \"home.example.org\"\ntoken = {SECRET:?}\nfamily = \"both\"\n",
+        provider.url()
+    );
+    write(&env, &v4, Some(&v6), &rec);
+    let dry = env.dry_run(&[&provider]);
+    let out = env.run(&["-vv"]);
+    expect_code(&out, 1);
+    let sent = provider.requests();
+    assert_eq!(
+        sent[0].target,
+        format!("/dynamic/update.php?{SECRET}&address={IP1}")
+    );
+    assert_eq!(
+        sent[1].target,
+        format!("/dynamic/update.php?{SECRET}&address=2a01%3A4f8%3A10%3A20%3A%3A5")
+    );
+    assert!(
+        out.stderr.contains("updated A to 81.2.69.160"),
+        "{}",
+        out.stderr
+    );
+    no_secret(&[&dry, &out], &[&env.state_text().unwrap()], &[SECRET]);
+}
+
+#[test]
+fn url_preset_zoneedit_basic_and_its_xml_words() {
+    let env = Env::new("preset-zoneedit");
+    let v4 = env.ip_source(&[IP1, IP2]);
+    // ZoneEdit's reply lines as ddclient's zoneedit reader takes them: reconstructed.
+    let provider = env.server(vec![
+        Reply::ok(&format!(
+            "<SUCCESS CODE=\"200\" TEXT=\"Update succeeded.\" ZONE=\"example.org\" IP=\"{IP1}\">"
+        )),
+        Reply::status(401, ""),
+    ]);
+    write(
+        &env,
+        &v4,
+        None,
+        &record("ZoneEdit.com", &provider, "home.example.org", ""),
+    );
+    let out = env.run(&["-v"]);
+    expect_code(&out, 0);
+    let r = provider.last().unwrap();
+    assert_eq!(
+        r.target,
+        format!("/auth/dynamic.html?host=home.example.org&dnsto={IP1}")
+    );
+    assert_eq!(r.basic_auth(), Some(("user".into(), SECRET.into())));
+    expect_code(&env.run(&[]), 3);
+    no_secret(&[&out], &[], &[SECRET]);
+}
+
+#[test]
+fn url_preset_ipv64_sends_ipv6_with_its_own_key() {
+    let env = Env::new("preset-ipv64");
+    let v6 = env.ip_source(&[V6]);
+    let v4 = env.ip_source(&[IP1]);
+    let provider = env.server(vec![Reply::ok("badauth")]);
+    let rec = format!(
+        "[[record]]\nprovider = \"ipv64.net\"\nserver = {:?}\nhostname = \"home.example.org\"\ntoken = {SECRET:?}\nfamily = \"ipv6\"\n",
+        provider.url()
+    );
+    write(&env, &v4, Some(&v6), &rec);
+    let out = env.run(&["-v"]);
+    expect_code(&out, 3);
+    assert_eq!(
+        provider.last().unwrap().target,
+        format!(
+            "/nic/update?domain=home.example.org&key={SECRET}&ipv6=2a01%3A4f8%3A10%3A20%3A%3A5"
+        )
+    );
+    no_secret(&[&out], &[], &[SECRET]);
+}

@@ -299,7 +299,7 @@ fn parse_rule(f: &mut Fields, preset: Option<&Preset>) -> Result<Rule, Error> {
 
 /// Whether `line` starts with `word` (ASCII case ignored) followed by its end or a character
 /// that is not a letter or digit.
-fn starts_with_word(line: &str, word: &str) -> bool {
+pub fn starts_with_word(line: &str, word: &str) -> bool {
     let (l, w) = (line.as_bytes(), word.trim().as_bytes());
     l.len() >= w.len()
         && l[..w.len()].eq_ignore_ascii_case(w)

@@ -1,4 +1,5 @@
 //! The dyndns2 protocol (https://help.dyn.com/remote-access-api/) and its presets: one table row per service.
+use super::custom::starts_with_word;
 use super::names::parse_record_name;
 use super::{Addrs, Planned, Provider, Success, classify_status, first_line, unknown_answer};
 use crate::error::Error;
@@ -384,18 +385,11 @@ impl Dyndns2 {
     }
 }
 
-/// Whether `line` (lowercase) begins with `word` followed by nothing or a non-alphanumeric.
-fn starts_with_word(line: &str, word: &str) -> bool {
-    line.strip_prefix(word)
-        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
-}
-
 /// Reads a reply by a service's own words (see [`Words`]).
 pub fn parse_words(reply: &Reply, words: &Words) -> Result<Success, Error> {
     let text = reply.text();
     let line = first_line(&text);
-    let lower = line.to_ascii_lowercase();
-    let said = |list: &[&str]| list.iter().any(|w| starts_with_word(&lower, w));
+    let said = |list: &[&str]| list.iter().any(|w| starts_with_word(line, w));
     if said(words.fatal) {
         return Err(Error::fatal(format!("refused: {}", super::short(line))));
     }

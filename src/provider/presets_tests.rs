@@ -92,6 +92,376 @@ const CASES: &[Case] = &[
             (302, "", Some(Class::Transient)),
         ],
     },
+    Case {
+        name: "afraid.org-keyauth",
+        keys: &["token"],
+        v4: &["Get https://freedns.afraid.org/dynamic/update.php?t%2Fk&address=192.0.2.1"],
+        v6: &["Get https://freedns.afraid.org/dynamic/update.php?t%2Fk&address=2001%3Adb8%3A%3A1"],
+        both: &[
+            "Get https://freedns.afraid.org/dynamic/update.php?t%2Fk&address=192.0.2.1",
+            "Get https://freedns.afraid.org/dynamic/update.php?t%2Fk&address=2001%3Adb8%3A%3A1",
+        ],
+        replies: &[
+            (
+                200,
+                "Updated 1 host(s) home.example.org to 192.0.2.1 in 0.178 seconds",
+                None,
+            ),
+            (
+                200,
+                "ERROR: Address 192.0.2.1 has not changed.",
+                Some(Class::Transient),
+            ),
+            (401, "", Some(Class::Fatal)),
+            (200, "<html>", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "afraid.org-v2-basic",
+        keys: &["hostname", "username", "password"],
+        v4: &["Get https://sync.afraid.org/u/?h=home.example.org&ip=192.0.2.1 +basic"],
+        v6: &["Get https://v6.sync.afraid.org/u/?h=home.example.org&ip=2001%3Adb8%3A%3A1 +basic"],
+        both: &[
+            "Get https://sync.afraid.org/u/?h=home.example.org&ip=192.0.2.1 +basic",
+            "Get https://v6.sync.afraid.org/u/?h=home.example.org&ip=2001%3Adb8%3A%3A1 +basic",
+        ],
+        replies: &[
+            (
+                200,
+                "Updated 1 host(s) home.example.org to 192.0.2.1 in 0.2 seconds",
+                None,
+            ),
+            (
+                200,
+                "No IP change detected for home.example.org with IP 192.0.2.1, skipping update",
+                None,
+            ),
+            (401, "", Some(Class::Fatal)),
+            (200, "ERROR: no such host", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "ddnss.de",
+        keys: &["hostname", "username", "password"],
+        v4: &[
+            "Get https://ddnss.de/upd.php?user=user&pwd=p%40ss&host=home.example.org&ip=192.0.2.1",
+        ],
+        v6: &[
+            "Get https://ddnss.de/upd.php?user=user&pwd=p%40ss&host=home.example.org&ip6=2001%3Adb8%3A%3A1",
+        ],
+        both: &[
+            "Get https://ddnss.de/upd.php?user=user&pwd=p%40ss&host=home.example.org&ip=192.0.2.1",
+            "Get https://ddnss.de/upd.php?user=user&pwd=p%40ss&host=home.example.org&ip6=2001%3Adb8%3A%3A1",
+        ],
+        replies: &[
+            (200, "Updated 1 hostname.", None),
+            (200, "No change", None),
+            (200, "<html>", Some(Class::Transient)),
+            (403, "", Some(Class::Fatal)),
+        ],
+    },
+    Case {
+        name: "ddo.jp",
+        keys: &["hostname", "password"],
+        v4: &["Get https://free.ddo.jp/dnsupdate.php?dn=home.example.org&pw=p%40ss&ip=192.0.2.1"],
+        v6: &[],
+        both: &["Get https://free.ddo.jp/dnsupdate.php?dn=home.example.org&pw=p%40ss&ip=192.0.2.1"],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "dnsexit.com",
+        keys: &["hostname", "username", "password"],
+        v4: &[
+            "Get https://update.dnsexit.com/RemoteUpdate.sv?login=user&password=p%40ss&host=home.example.org&myip=192.0.2.1",
+        ],
+        v6: &[],
+        both: &[
+            "Get https://update.dnsexit.com/RemoteUpdate.sv?login=user&password=p%40ss&host=home.example.org&myip=192.0.2.1",
+        ],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "dnsmax.com",
+        keys: &["hostname", "username", "password"],
+        v4: &[
+            "Get https://update.dnsmax.com/update/?username=user&password=p%40ss&resellerid=1&clientname=openwrt&clientversion=8.09&protocolversion=2.0&updatehostname=home.example.org&ip=192.0.2.1",
+        ],
+        v6: &[],
+        both: &[
+            "Get https://update.dnsmax.com/update/?username=user&password=p%40ss&resellerid=1&clientname=openwrt&clientversion=8.09&protocolversion=2.0&updatehostname=home.example.org&ip=192.0.2.1",
+        ],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "thatip.com",
+        keys: &["hostname", "username", "password"],
+        v4: &[
+            "Get https://update.dnsmax.com/update/?username=user&password=p%40ss&resellerid=2&clientname=openwrt&clientversion=8.09&protocolversion=2.0&updatehostname=home.example.org&ip=192.0.2.1",
+        ],
+        v6: &[],
+        both: &[
+            "Get https://update.dnsmax.com/update/?username=user&password=p%40ss&resellerid=2&clientname=openwrt&clientversion=8.09&protocolversion=2.0&updatehostname=home.example.org&ip=192.0.2.1",
+        ],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "duiadns.net",
+        keys: &["hostname", "password"],
+        v4: &[
+            "Get https://ip.duiadns.net/dynamic.duia?host=home.example.org&password=p%40ss&ip4=192.0.2.1",
+        ],
+        v6: &[
+            "Get https://ip.duiadns.net/dynamic.duia?host=home.example.org&password=p%40ss&ip6=2001%3Adb8%3A%3A1",
+        ],
+        both: &[
+            "Get https://ip.duiadns.net/dynamic.duia?host=home.example.org&password=p%40ss&ip4=192.0.2.1",
+            "Get https://ip.duiadns.net/dynamic.duia?host=home.example.org&password=p%40ss&ip6=2001%3Adb8%3A%3A1",
+        ],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "goip.de",
+        keys: &["hostname", "username", "password"],
+        v4: &[
+            "Get https://www.goip.de/setip?username=user&password=p%40ss&subdomain=home.example.org&ip=192.0.2.1",
+        ],
+        v6: &[
+            "Get https://www.goip.de/setip?username=user&password=p%40ss&subdomain=home.example.org&ip6=2001%3Adb8%3A%3A1",
+        ],
+        both: &[
+            "Get https://www.goip.de/setip?username=user&password=p%40ss&subdomain=home.example.org&ip=192.0.2.1",
+            "Get https://www.goip.de/setip?username=user&password=p%40ss&subdomain=home.example.org&ip6=2001%3Adb8%3A%3A1",
+        ],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "ipv64.net",
+        keys: &["hostname", "token"],
+        v4: &["Get https://ipv64.net/nic/update?domain=home.example.org&key=t%2Fk&ip=192.0.2.1"],
+        v6: &[
+            "Get https://ipv64.net/nic/update?domain=home.example.org&key=t%2Fk&ipv6=2001%3Adb8%3A%3A1",
+        ],
+        both: &[
+            "Get https://ipv64.net/nic/update?domain=home.example.org&key=t%2Fk&ip=192.0.2.1",
+            "Get https://ipv64.net/nic/update?domain=home.example.org&key=t%2Fk&ipv6=2001%3Adb8%3A%3A1",
+        ],
+        replies: &[
+            (200, "good", None),
+            (200, "nochg 192.0.2.1", None),
+            (200, "badauth", Some(Class::Fatal)),
+            (200, "<html>", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "moniker.com",
+        keys: &["hostname", "password"],
+        v4: &[
+            "Get https://dynamicdns.key-systems.net/update.php?hostname=home.example.org&password=p%40ss&ip=192.0.2.1",
+        ],
+        v6: &[],
+        both: &[
+            "Get https://dynamicdns.key-systems.net/update.php?hostname=home.example.org&password=p%40ss&ip=192.0.2.1",
+        ],
+        replies: &[
+            (200, "success", None),
+            (200, "failed", Some(Class::Transient)),
+            (403, "", Some(Class::Fatal)),
+        ],
+    },
+    Case {
+        name: "mydns.jp",
+        keys: &["username", "password"],
+        v4: &["Get https://www.mydns.jp/directip.html?MID=user&PWD=p%40ss&IPV4ADDR=192.0.2.1"],
+        v6: &[
+            "Get https://www.mydns.jp/directip.html?MID=user&PWD=p%40ss&IPV6ADDR=2001%3Adb8%3A%3A1",
+        ],
+        both: &[
+            "Get https://www.mydns.jp/directip.html?MID=user&PWD=p%40ss&IPV4ADDR=192.0.2.1",
+            "Get https://www.mydns.jp/directip.html?MID=user&PWD=p%40ss&IPV6ADDR=2001%3Adb8%3A%3A1",
+        ],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "myonlineportal.net",
+        keys: &["hostname", "username", "password"],
+        v4: &[
+            "Get https://myonlineportal.net/updateddns?hostname=home.example.org&ip=192.0.2.1&username=user&password=p%40ss",
+        ],
+        v6: &[
+            "Get https://myonlineportal.net/updateddns?hostname=home.example.org&ip6=2001%3Adb8%3A%3A1&username=user&password=p%40ss",
+        ],
+        both: &[
+            "Get https://myonlineportal.net/updateddns?hostname=home.example.org&ip=192.0.2.1&username=user&password=p%40ss",
+            "Get https://myonlineportal.net/updateddns?hostname=home.example.org&ip6=2001%3Adb8%3A%3A1&username=user&password=p%40ss",
+        ],
+        replies: &[
+            (200, "good", None),
+            (200, "nochg 192.0.2.1", None),
+            (200, "<html>", Some(Class::Transient)),
+            (401, "", Some(Class::Fatal)),
+        ],
+    },
+    Case {
+        name: "mythic-beasts.com",
+        keys: &["hostname", "username", "password"],
+        v4: &[
+            "Get https://dnsapi4.mythic-beasts.com/?domain=user&password=p%40ss&command=REPLACE%20home.example.org%2060%20A%20192.0.2.1&origin=.",
+        ],
+        v6: &[
+            "Get https://dnsapi6.mythic-beasts.com/?domain=user&password=p%40ss&command=REPLACE%20home.example.org%2060%20AAAA%202001%3Adb8%3A%3A1&origin=.",
+        ],
+        both: &[
+            "Get https://dnsapi4.mythic-beasts.com/?domain=user&password=p%40ss&command=REPLACE%20home.example.org%2060%20A%20192.0.2.1&origin=.",
+            "Get https://dnsapi6.mythic-beasts.com/?domain=user&password=p%40ss&command=REPLACE%20home.example.org%2060%20AAAA%202001%3Adb8%3A%3A1&origin=.",
+        ],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "njal.la",
+        keys: &["hostname", "token"],
+        v4: &["Get https://njal.la/update/?h=home.example.org&k=t%2Fk&a=192.0.2.1"],
+        v6: &["Get https://njal.la/update/?h=home.example.org&k=t%2Fk&aaaa=2001%3Adb8%3A%3A1"],
+        both: &[
+            "Get https://njal.la/update/?h=home.example.org&k=t%2Fk&a=192.0.2.1",
+            "Get https://njal.la/update/?h=home.example.org&k=t%2Fk&aaaa=2001%3Adb8%3A%3A1",
+        ],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "sitelutions.com",
+        keys: &["hostname", "username", "password"],
+        v4: &[
+            "Get https://dnsup.sitelutions.com/dnsup?user=user&pass=p%40ss&id=home.example.org&ip=192.0.2.1",
+        ],
+        v6: &[],
+        both: &[
+            "Get https://dnsup.sitelutions.com/dnsup?user=user&pass=p%40ss&id=home.example.org&ip=192.0.2.1",
+        ],
+        replies: &[
+            (200, "success", None),
+            (200, "failure", Some(Class::Transient)),
+            (401, "", Some(Class::Fatal)),
+        ],
+    },
+    Case {
+        name: "system-ns.com",
+        keys: &["hostname", "token"],
+        v4: &[
+            "Get https://system-ns.com/api?type=dynamic&command=set&domain=home.example.org&token=t%2Fk&ip=192.0.2.1",
+        ],
+        v6: &[],
+        both: &[
+            "Get https://system-ns.com/api?type=dynamic&command=set&domain=home.example.org&token=t%2Fk&ip=192.0.2.1",
+        ],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "twodns.de",
+        keys: &["hostname", "username", "password"],
+        v4: &["Get https://update.twodns.de/update?hostname=home.example.org&ip=192.0.2.1 +basic"],
+        v6: &[],
+        both: &[
+            "Get https://update.twodns.de/update?hostname=home.example.org&ip=192.0.2.1 +basic",
+        ],
+        replies: &[
+            (200, "anything", None),
+            (401, "", Some(Class::Fatal)),
+            (503, "", Some(Class::Transient)),
+            (404, "Not Found", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "ydns.io",
+        keys: &["hostname", "username", "password"],
+        v4: &["Get https://ydns.io/api/v1/update/?host=home.example.org&ip=192.0.2.1 +basic"],
+        v6: &[
+            "Get https://ydns.io/api/v1/update/?host=home.example.org&ip=2001%3Adb8%3A%3A1 +basic",
+        ],
+        both: &[
+            "Get https://ydns.io/api/v1/update/?host=home.example.org&ip=192.0.2.1 +basic",
+            "Get https://ydns.io/api/v1/update/?host=home.example.org&ip=2001%3Adb8%3A%3A1 +basic",
+        ],
+        replies: &[
+            (200, "good 192.0.2.1", None),
+            (200, "nochg", None),
+            (200, "badauth", Some(Class::Fatal)),
+            (200, "<html>", Some(Class::Transient)),
+        ],
+    },
+    Case {
+        name: "zoneedit.com",
+        keys: &["hostname", "username", "password"],
+        v4: &[
+            "Get https://dynamic.zoneedit.com/auth/dynamic.html?host=home.example.org&dnsto=192.0.2.1 +basic",
+        ],
+        v6: &[],
+        both: &[
+            "Get https://dynamic.zoneedit.com/auth/dynamic.html?host=home.example.org&dnsto=192.0.2.1 +basic",
+        ],
+        replies: &[
+            (
+                200,
+                "<SUCCESS CODE=\"200\" TEXT=\"Update succeeded.\" ZONE=\"example.org\" IP=\"192.0.2.1\">",
+                None,
+            ),
+            (
+                200,
+                "<ERROR CODE=\"707\" TEXT=\"Duplicate updates for the same host/ip, adjust client settings\" ZONE=\"example.org\" HOST=\"home.example.org\">",
+                Some(Class::Transient),
+            ),
+            (401, "", Some(Class::Fatal)),
+        ],
+    },
 ];
 
 fn keys(case: &Case) -> String {
