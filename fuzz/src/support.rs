@@ -143,10 +143,15 @@ pub const RECORDS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset.
+/// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset (a URL
+/// preset gets a token too).
 pub fn record_keys(provider: &str) -> String {
     match RECORDS.iter().find(|(p, _)| *p == provider) {
         Some((_, keys)) => keys.to_string(),
+        None if crate::provider::presets::preset(provider).is_some() => {
+            "hostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\ntoken = \"t0k3n\"\n"
+                .to_string()
+        }
         None => {
             "hostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\n".to_string()
         }
