@@ -1,12 +1,14 @@
-//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun),
-//! each step's reply fuzzed. The first line names the provider, the addresses and the cached
-//! ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in
-//! turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
+//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
+//! Alibaba Cloud DNS), each step's reply fuzzed. The first line names the provider, the
+//! addresses and the cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`);
+//! then the replies in turn, separated by NUL bytes (see `support::replies`). When they run
+//! out, the send fails.
 #![no_main]
 use ddnsup_fuzz::error::Error;
 use ddnsup_fuzz::family::Family;
 use ddnsup_fuzz::fields::Fields;
 use ddnsup_fuzz::http::{Reply, Request};
+use ddnsup_fuzz::provider::aliyun::{Aliyun, Stamp};
 use ddnsup_fuzz::provider::api::SendFn;
 use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
@@ -28,6 +30,7 @@ struct Providers {
     gandi: Gandi,
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
+    aliyun: Aliyun,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -44,6 +47,7 @@ fn providers() -> &'static Providers {
         gandi: build("gandi", Gandi::from_config),
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
+        aliyun: build("aliyun", Aliyun::from_config),
     })
 }
 
@@ -110,6 +114,12 @@ fuzz_target!(|data: &[u8]| {
         }),
         "porkbun" => per_family(addrs, &answers, |send, ip| {
             let _ = p.porkbun.update_family(send, ip);
+        }),
+        "aliyun" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut id = cache.get(family).to_string();
+            let _ = p.aliyun.update_family(send, ip, &mut id, &mut Stamp::fresh);
+            cache.set(family, id);
         }),
         _ => return,
     };

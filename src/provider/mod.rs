@@ -1,5 +1,7 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
 #[cfg(feature = "api")]
+pub mod aliyun;
+#[cfg(feature = "api")]
 pub mod api;
 #[cfg(feature = "api")]
 pub mod cloudflare;
@@ -22,6 +24,8 @@ pub mod netcup;
 pub mod porkbun;
 pub mod reply;
 pub mod rfc2136;
+#[cfg(feature = "api")]
+pub mod sign_acs;
 #[cfg(test)]
 mod testutil;
 
@@ -217,6 +221,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("hetzner", |f| boxed(hetzner::Hetzner::from_config(f))),
     #[cfg(feature = "api")]
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
+    #[cfg(feature = "api")]
+    ("aliyun", |f| boxed(aliyun::Aliyun::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
