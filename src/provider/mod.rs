@@ -8,6 +8,8 @@ pub mod cloudflare;
 pub mod desec;
 #[cfg(feature = "api")]
 pub mod digitalocean;
+#[cfg(feature = "api")]
+pub mod dnspod;
 pub mod duckdns;
 pub mod dyndns2;
 pub mod dynv6;
@@ -26,6 +28,8 @@ pub mod reply;
 pub mod rfc2136;
 #[cfg(feature = "api")]
 pub mod sign_acs;
+#[cfg(feature = "api")]
+pub mod sign_tc3;
 #[cfg(test)]
 mod testutil;
 
@@ -223,6 +227,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
     #[cfg(feature = "api")]
     ("aliyun", |f| boxed(aliyun::Aliyun::from_config(f))),
+    #[cfg(feature = "api")]
+    ("dnspod", |f| boxed(dnspod::DnsPod::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
