@@ -129,6 +129,8 @@ fn expect_update(r: &Recorded, rr: &str, ip: &str) {
     assert_eq!(r.param("RR"), Some("home"));
     assert_eq!(r.param("Type"), Some(rr));
     assert_eq!(r.param("Value"), Some(ip));
+    // The record's own TTL goes back (Alidns would reset a missing one to 600).
+    assert_eq!(r.param("TTL"), Some("600"));
 }
 
 #[test]
@@ -160,9 +162,9 @@ fn reads_then_updates_and_a_later_change_is_one_request() {
     );
     no_secret(&[&out], &[], SECRETS);
     let state = env.state_text().unwrap();
-    assert!(state.contains("\"cache\":\"9999985\""), "{state}");
+    assert!(state.contains("\"cache\":\"9999985/600\""), "{state}");
 
-    // A new address: the id is known, so one update.
+    // A new address: the id is known, so one update (with the record's TTL).
     let out = env.run(&["-v"]);
     expect_code(&out, 0);
     let sent = provider.requests();

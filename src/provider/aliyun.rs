@@ -145,17 +145,28 @@ impl Aliyun {
         self.call("DescribeSubDomainRecords", &params, stamp)
     }
 
-    pub fn build_update(&self, id: &str, ip: IpAddr, stamp: &Stamp) -> Request {
-        self.write("UpdateDomainRecord", ("RecordId", id), ip, stamp)
+    /// UpdateDomainRecord of record `id`, with the configured TTL, else `ttl` (the record's
+    /// own: Alidns would reset a TTL left out to its default).
+    pub fn build_update(&self, id: &str, ttl: Option<i64>, ip: IpAddr, stamp: &Stamp) -> Request {
+        let ttl = self.ttl.or(ttl);
+        self.write("UpdateDomainRecord", ("RecordId", id), ttl, ip, stamp)
     }
 
     pub fn build_add(&self, ip: IpAddr, stamp: &Stamp) -> Request {
-        self.write("AddDomainRecord", ("DomainName", &self.zone), ip, stamp)
+        let which = ("DomainName", self.zone.as_str());
+        self.write("AddDomainRecord", which, self.ttl, ip, stamp)
     }
 
-    fn write(&self, action: &str, which: (&str, &str), ip: IpAddr, stamp: &Stamp) -> Request {
+    fn write(
+        &self,
+        action: &str,
+        which: (&str, &str),
+        ttl: Option<i64>,
+        ip: IpAddr,
+        stamp: &Stamp,
+    ) -> Request {
         let value = ip.to_string();
-        let ttl = self.ttl.map(|t| t.to_string());
+        let ttl = ttl.map(|t| t.to_string());
         let mut params = vec![
             which,
             ("RR", self.name.as_str()),
@@ -168,8 +179,8 @@ impl Aliyun {
         self.call(action, &params, stamp)
     }
 
-    /// With the record id known (`cache`), one update; else the read first, no write when
-    /// the record holds `ip`, and an add when it is missing and allowed.
+    /// With the record known (`cache`: `<id>` or `<id>/<ttl>`), one update; else the read
+    /// first, no write when the record holds `ip`, and an add when it is missing and allowed.
     pub fn update_family(
         &self,
         send: &mut SendFn,
@@ -179,12 +190,16 @@ impl Aliyun {
     ) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
         if !cache.is_empty() {
-            let reply = send(&self.build_update(cache, ip, &stamp()))?;
+            let (id, ttl) = match cache.split_once('/') {
+                Some((id, ttl)) => (id.to_string(), ttl.parse().ok()),
+                None => (cache.clone(), None),
+            };
+            let reply = send(&self.build_update(&id, ttl, ip, &stamp()))?;
             match parse_written(&reply)? {
                 Written::Done => return Ok(Success::Updated),
                 Written::Same => return Ok(Success::NoChange),
                 Written::Gone => {
-                    detail!("{}: record {cache} is gone; reading again", self.fqdn());
+                    detail!("{}: record {id} is gone; reading again", self.fqdn());
                     cache.clear();
                 }
             }
@@ -201,12 +216,16 @@ impl Aliyun {
                 "{NAME}: no {rr} record {} in {}; add it, or set create = true",
                 self.name, self.zone
             ))),
-            [(id, value)] => {
-                *cache = id.clone();
-                if holds(value, ip) {
+            [record] => {
+                let id = &record.id;
+                *cache = match record.ttl {
+                    Some(ttl) => format!("{id}/{ttl}"),
+                    None => id.clone(),
+                };
+                if holds(&record.value, ip) {
                     return Ok(Success::NoChange);
                 }
-                let reply = send(&self.build_update(id, ip, &stamp()))?;
+                let reply = send(&self.build_update(id, record.ttl, ip, &stamp()))?;
                 match parse_written(&reply)? {
                     Written::Done => Ok(Success::Updated),
                     Written::Same => Ok(Success::NoChange),
@@ -262,8 +281,17 @@ pub enum Written {
     Gone,
 }
 
-/// The records of the name and type: `(RecordId, Value)` each.
-pub fn parse_records(reply: &Reply, rr: &str) -> Result<Vec<(String, String)>, Error> {
+/// A record of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub id: String,
+    pub value: String,
+    /// Its TTL, when the reply gives one in range.
+    pub ttl: Option<i64>,
+}
+
+/// The records of the name and type.
+pub fn parse_records(reply: &Reply, rr: &str) -> Result<Vec<Found>, Error> {
     if reply.status != 200 {
         return Err(api_error(reply));
     }
@@ -290,7 +318,15 @@ pub fn parse_records(reply: &Reply, rr: &str) -> Result<Vec<(String, String)>, E
                 short(kind)
             )));
         }
-        out.push((id, value.to_string()));
+        let ttl = record
+            .get("TTL")
+            .int()
+            .filter(|t| (MIN_TTL_SECS..=MAX_TTL_SECS).contains(t));
+        out.push(Found {
+            id,
+            value: value.to_string(),
+            ttl,
+        });
     }
     Ok(out)
 }

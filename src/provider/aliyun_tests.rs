@@ -61,15 +61,25 @@ fn signed_request_shapes() {
     assert!(shown.contains("AccessKeyId=***&") && shown.ends_with("Signature=***"));
     assert!(!shown.contains("testsecret"));
 
-    let r = aliyun("@", false).build_update("9999985", ip("2001:db8::1"), &stamp());
+    let r = aliyun("@", false).build_update("9999985", None, ip("2001:db8::1"), &stamp());
     assert_eq!(param(&r, "Action"), "UpdateDomainRecord");
     assert_eq!(param(&r, "RecordId"), "9999985");
     assert_eq!(param(&r, "RR"), "@");
     assert_eq!(param(&r, "Type"), "AAAA");
     assert_eq!(param(&r, "Value"), "2001:db8::1");
     assert!(!r.query.iter().any(|p| p.name == "TTL"));
+    // The record's own TTL is sent back, unless the config sets one.
+    let r = aliyun("@", false).build_update("9999985", Some(300), ip("2001:db8::1"), &stamp());
+    assert_eq!(param(&r, "TTL"), "300");
     let mut a = aliyun("home", true);
     a.ttl = Some(600);
+    assert_eq!(
+        param(
+            &a.build_update("1", Some(300), ip("2001:db8::1"), &stamp()),
+            "TTL"
+        ),
+        "600"
+    );
     let r = a.build_add(ip("198.51.100.7"), &stamp());
     assert_eq!(param(&r, "Action"), "AddDomainRecord");
     assert_eq!(param(&r, "DomainName"), "example.com");
@@ -83,7 +93,11 @@ fn signed_request_shapes() {
 fn reads_the_documented_replies() {
     assert_eq!(
         parse_records(&reply(200, DESCRIBED), "A").unwrap(),
-        vec![("9999985".to_string(), "198.51.100.1".to_string())]
+        vec![Found {
+            id: "9999985".into(),
+            value: "198.51.100.1".into(),
+            ttl: Some(600)
+        }]
     );
     assert_eq!(parse_records(&reply(200, NONE), "A").unwrap(), vec![]);
     assert_eq!(parse_written(&reply(200, WRITTEN)), Ok(Written::Done));
@@ -198,12 +212,13 @@ fn the_exchange() {
     let mut known = String::new();
     let (out, sent) = run(&a, &[reply(200, DESCRIBED)], "198.51.100.1", &mut known);
     assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
-    assert_eq!(known, "9999985");
-    // Known: a change is one update.
+    assert_eq!(known, "9999985/600");
+    // Known: a change is one update, with the record's TTL.
     let (out, sent) = run(&a, &[reply(200, WRITTEN)], "198.51.100.2", &mut known);
     assert_eq!((out, sent.len()), (Ok(Success::Updated), 1));
     assert_eq!(param(&sent[0], "Action"), "UpdateDomainRecord");
     assert_eq!(param(&sent[0], "RecordId"), "9999985");
+    assert_eq!(param(&sent[0], "TTL"), "600");
     // Known but gone: read again, nothing there, no create: fatal.
     let gone = failure("DomainRecordNotBelongToUser", "gone");
     let (out, sent) = run(
