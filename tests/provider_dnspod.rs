@@ -121,7 +121,7 @@ fn expect_modify(r: &Recorded, rr: &str, ip: &str) {
     assert_eq!(
         body,
         format!(
-            r#"{{"Domain":"example.com","RecordId":162,"SubDomain":"home","RecordType":"{rr}","RecordLine":"默认","RecordLineId":"0","Value":"{ip}"}}"#
+            r#"{{"Domain":"example.com","RecordId":162,"SubDomain":"home","RecordType":"{rr}","RecordLine":"默认","RecordLineId":"0","Value":"{ip}","TTL":600}}"#
         )
     );
 }
@@ -151,7 +151,7 @@ fn reads_then_modifies_and_a_later_change_is_one_request() {
     );
     no_secret(&[&out], &[], SECRETS);
     let state = env.state_text().unwrap();
-    assert!(state.contains("\"cache\":\"162/0\""), "{state}");
+    assert!(state.contains("\"cache\":\"162/0/600\""), "{state}");
 
     // A new address: the record is known, so one ModifyRecord.
     let out = env.run(&["-v"]);

@@ -66,6 +66,8 @@ pub struct Found {
     pub id: String,
     pub value: String,
     pub line_id: String,
+    /// Its TTL, when the reply gives one in range.
+    pub ttl: Option<i64>,
 }
 
 impl DnsPod {
@@ -127,12 +129,14 @@ impl DnsPod {
         self.call("DescribeRecordList", body, timestamp)
     }
 
-    /// ModifyRecord of record `id` on line `line_id` (kept as it is).
-    pub fn build_modify(&self, id: &str, line_id: &str, ip: IpAddr, timestamp: u64) -> Request {
+    /// ModifyRecord of `record` (its id, line and TTL kept; the configured TTL wins; a TTL
+    /// left out would be reset to DNSPod's default).
+    pub fn build_modify(&self, record: &Found, ip: IpAddr, timestamp: u64) -> Request {
         let body = format!(
-            r#"{{"Domain":{},"RecordId":{id},{}}}"#,
+            r#"{{"Domain":{},"RecordId":{},{}}}"#,
             quote(&self.zone),
-            self.fields(line_id, ip)
+            record.id,
+            self.fields(&record.line_id, self.ttl.or(record.ttl), ip)
         );
         self.call("ModifyRecord", body, timestamp)
     }
@@ -141,16 +145,13 @@ impl DnsPod {
         let body = format!(
             r#"{{"Domain":{},{}}}"#,
             quote(&self.zone),
-            self.fields(DEFAULT_LINE_ID, ip)
+            self.fields(DEFAULT_LINE_ID, self.ttl, ip)
         );
         self.call("CreateRecord", body, timestamp)
     }
 
-    fn fields(&self, line_id: &str, ip: IpAddr) -> String {
-        let ttl = self
-            .ttl
-            .map(|t| format!(r#","TTL":{t}"#))
-            .unwrap_or_default();
+    fn fields(&self, line_id: &str, ttl: Option<i64>, ip: IpAddr) -> String {
+        let ttl = ttl.map(|t| format!(r#","TTL":{t}"#)).unwrap_or_default();
         format!(
             r#""SubDomain":{},"RecordType":"{}","RecordLine":{},"RecordLineId":{},"Value":"{ip}"{ttl}"#,
             quote(&self.name),
@@ -160,8 +161,8 @@ impl DnsPod {
         )
     }
 
-    /// With the record known (`cache` = `<id>/<line id>`), one modify; else the list first,
-    /// no write when the record holds `ip`, and a create when it is missing and allowed.
+    /// With the record known (`cache`: `<id>/<line id>[/<ttl>]`), one modify; else the list
+    /// first, no write when the record holds `ip`, and a create when it is missing and allowed.
     pub fn update_family(
         &self,
         send: &mut SendFn,
@@ -170,12 +171,16 @@ impl DnsPod {
         now: &mut dyn FnMut() -> u64,
     ) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
-        if let Some((id, line)) = cache.split_once('/') {
-            let reply = send(&self.build_modify(id, line, ip, now()))?;
+        if let Some(known) = from_cache(cache) {
+            let reply = send(&self.build_modify(&known, ip, now()))?;
             match parse_written(&reply)? {
                 Some(done) => return Ok(done),
                 None => {
-                    detail!("{}: record {id} is gone; reading again", self.fqdn());
+                    detail!(
+                        "{}: record {} is gone; reading again",
+                        self.fqdn(),
+                        known.id
+                    );
                     cache.clear();
                 }
             }
@@ -194,11 +199,11 @@ impl DnsPod {
                 self.name, self.zone
             ))),
             [record] => {
-                *cache = format!("{}/{}", record.id, record.line_id);
+                *cache = to_cache(record);
                 if holds(&record.value, ip) {
                     return Ok(Success::NoChange);
                 }
-                let reply = send(&self.build_modify(&record.id, &record.line_id, ip, now()))?;
+                let reply = send(&self.build_modify(record, ip, now()))?;
                 parse_written(&reply)?.ok_or_else(|| {
                     Error::transient(format!(
                         "{NAME}: record {} went away during the update",
@@ -239,6 +244,28 @@ impl Provider for DnsPod {
             self.update_family(send, ip, known, &mut now_secs)
         })
     }
+}
+
+/// `<id>/<line id>[/<ttl>]`: what a later run needs to modify the record.
+fn to_cache(record: &Found) -> String {
+    match record.ttl {
+        Some(ttl) => format!("{}/{}/{ttl}", record.id, record.line_id),
+        None => format!("{}/{}", record.id, record.line_id),
+    }
+}
+
+fn from_cache(cache: &str) -> Option<Found> {
+    let mut parts = cache.splitn(3, '/');
+    let id = parts
+        .next()
+        .filter(|id| record_id(&Json::Str(id.to_string())).is_some())?;
+    let line_id = parts.next().filter(|l| !l.is_empty())?;
+    Some(Found {
+        id: id.to_string(),
+        value: String::new(),
+        line_id: line_id.to_string(),
+        ttl: parts.next().and_then(|t| t.parse().ok()),
+    })
 }
 
 /// The `Response` object of a reply, or its classified failure: a non-200 status, a body
@@ -296,10 +323,15 @@ pub fn parse_list(reply: &Reply, name: &str, rr: &str) -> Result<Vec<Found>, Err
         if line_id.is_empty() || line_id.len() > 32 || line_id.contains(['/', '"', '\\']) {
             return Err(unexpected("record (bad LineId)"));
         }
+        let ttl = record
+            .get("TTL")
+            .int()
+            .filter(|t| (MIN_TTL_SECS..=MAX_TTL_SECS).contains(t));
         out.push(Found {
             id,
             value: value.to_string(),
             line_id: line_id.to_string(),
+            ttl,
         });
     }
     Ok(out)

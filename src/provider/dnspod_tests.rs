@@ -92,14 +92,28 @@ fn signed_request_shapes() {
     );
     assert!(!shown.contains("AKIDexample") && !shown.contains("skexample"));
 
-    let r = dnspod("@", false).build_modify("162", "0", ip("2001:db8::1"), 1);
+    let mut record = Found {
+        id: "162".into(),
+        value: String::new(),
+        line_id: "0".into(),
+        ttl: None,
+    };
+    let r = dnspod("@", false).build_modify(&record, ip("2001:db8::1"), 1);
     assert_eq!(header(&r, "X-TC-Action"), "ModifyRecord");
     assert_eq!(
         body(&r),
         r#"{"Domain":"example.com","RecordId":162,"SubDomain":"@","RecordType":"AAAA","RecordLine":"默认","RecordLineId":"0","Value":"2001:db8::1"}"#
     );
+    // The record's own TTL and line go back, unless the config sets a TTL.
+    record.ttl = Some(300);
+    record.line_id = "10=0".into();
+    assert!(
+        body(&dnspod("@", false).build_modify(&record, ip("2001:db8::1"), 1))
+            .ends_with(r#""RecordLineId":"10=0","Value":"2001:db8::1","TTL":300}"#)
+    );
     let mut d = dnspod("home", true);
     d.ttl = Some(600);
+    assert!(body(&d.build_modify(&record, ip("2001:db8::1"), 1)).ends_with(r#","TTL":600}"#));
     let r = d.build_create(ip("198.51.100.7"), 1);
     assert_eq!(header(&r, "X-TC-Action"), "CreateRecord");
     assert_eq!(
@@ -117,6 +131,7 @@ fn reads_the_documented_replies() {
     );
     assert_eq!(found[0].value, "f1g1ns1.dnspod.net.");
     assert_eq!(found[0].line_id, "0");
+    assert_eq!(found[0].ttl, Some(86400));
     // Other names and types in the list are not the record.
     assert_eq!(parse_list(&reply(200, LIST_EXAMPLE), "@", "A"), Ok(vec![]));
     assert_eq!(
@@ -124,7 +139,8 @@ fn reads_the_documented_replies() {
         vec![Found {
             id: "162".into(),
             value: "1.2.3.4".into(),
-            line_id: "0".into()
+            line_id: "0".into(),
+            ttl: Some(600)
         }]
     );
     let none = failure("ResourceNotFound.NoDataOfRecord", "记录列表为空。");
@@ -231,11 +247,12 @@ fn the_exchange() {
     let same = listed("www", "A", "198.51.100.1");
     let (out, sent) = run(&d, &[reply(200, &same)], "198.51.100.1", &mut known);
     assert_eq!((out, sent.len()), (Ok(Success::NoChange), 1));
-    assert_eq!(known, "162/0");
-    // Known: a change is one modify.
+    assert_eq!(known, "162/0/600");
+    // Known: a change is one modify, with the record's line and TTL.
     let (out, sent) = run(&d, &[reply(200, WRITTEN)], "198.51.100.2", &mut known);
     assert_eq!((out, sent.len()), (Ok(Success::Updated), 1));
     assert_eq!(header(&sent[0], "X-TC-Action"), "ModifyRecord");
+    assert!(body(&sent[0]).ends_with(r#""RecordLineId":"0","Value":"198.51.100.2","TTL":600}"#));
     // Known but gone: read again; none and no create: fatal.
     let gone = failure("ResourceNotFound.NoDataOfRecord", "记录列表为空。");
     let (out, sent) = run(
