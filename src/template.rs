@@ -19,7 +19,8 @@
 //! [`Value`] of `NAMES[i]`. The [`Rendered`] text goes on the wire; its `secrets` are the
 //! encoded secret values as they stand in it, which [`request`] turns into the
 //! `Request`'s redaction (`path_secrets`, `secret_header`, `body_is_secret`), and `shown()`
-//! replaces by `***` for any other log line.
+//! replaces by `***` for any other log line. `parse_method` and `is_header_name` check the
+//! `method` and `headers` keys that go with templates.
 use crate::http::{Method, Request, percent_encode};
 
 /// Where a template's text goes, which chooses the encoding of its values.
@@ -185,6 +186,25 @@ impl Template {
 fn json_inner(s: &str) -> String {
     let q = crate::json::quote(s);
     q[1..q.len() - 1].to_string()
+}
+
+/// A `method` key's value: GET, POST, PUT or PATCH, case ignored.
+pub fn parse_method(m: &str) -> Option<Method> {
+    match m.to_ascii_uppercase().as_str() {
+        "GET" => Some(Method::Get),
+        "POST" => Some(Method::Post),
+        "PUT" => Some(Method::Put),
+        "PATCH" => Some(Method::Patch),
+        _ => None,
+    }
+}
+
+/// Whether `name` can be a header name (an RFC 9110 token).
+pub fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// A request from rendered parts: the URL as given (its query included), headers in order,

@@ -153,3 +153,12 @@ fn request_marks_every_secret() {
     );
     assert_eq!(req.headers[0].value, "application/x-www-form-urlencoded");
 }
+
+#[test]
+fn methods_and_header_names() {
+    assert_eq!(parse_method("post"), Some(Method::Post));
+    assert_eq!(parse_method("PATCH"), Some(Method::Patch));
+    assert_eq!(parse_method("DELETE"), None);
+    assert!(is_header_name("X-Api-Key") && is_header_name("a_b.c~"));
+    assert!(!is_header_name("") && !is_header_name("a b") && !is_header_name("a:b"));
+}

@@ -141,12 +141,25 @@ pub const RECORDS: &[(&str, &str)] = &[
         "porkbun",
         "domain = \"example.com\"\nhost = \"sub\"\napi_key = \"pk1_0123\"\nsecret_api_key = \"sk1_4567\"\n",
     ),
+    (
+        "aliyun",
+        "domain = \"example.com\"\nname = \"home\"\naccess_key_id = \"id\"\naccess_key_secret = \"s3cret\"\n",
+    ),
+    (
+        "dnspod",
+        "domain = \"example.com\"\nname = \"home\"\nsecret_id = \"AKIDx\"\nsecret_key = \"s3cret\"\n",
+    ),
 ];
 
-/// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset.
+/// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset (a URL
+/// preset gets a token too).
 pub fn record_keys(provider: &str) -> String {
     match RECORDS.iter().find(|(p, _)| *p == provider) {
         Some((_, keys)) => keys.to_string(),
+        None if crate::provider::presets::preset(provider).is_some() => {
+            "hostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\ntoken = \"t0k3n\"\n"
+                .to_string()
+        }
         None => {
             "hostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\n".to_string()
         }

@@ -18,7 +18,7 @@ use super::{said, unknown_answer};
 use crate::error::Error;
 use crate::fields::{Fields, Secret, check_url};
 use crate::http::{Method, Reply, Request, host_of};
-use crate::template::{Place, Rendered, Template, Value, request};
+use crate::template::{Place, Rendered, Template, Value, is_header_name, parse_method, request};
 use std::net::IpAddr;
 
 /// The placeholders, in the order `values` fills them.
@@ -111,7 +111,7 @@ impl Custom {
         let mut headers = Vec::new();
         for (name, value) in f.str_table("headers")? {
             let key = format!("headers.{name}");
-            if !is_token(&name) {
+            if !is_header_name(&name) {
                 return Err(f.error(&key, "is not a header name"));
             }
             headers.push((name, parse(f, &key, &value, Place::Header)?));
@@ -248,24 +248,6 @@ fn parse_url(f: &Fields, key: &str, text: &str, allow_http: bool) -> Result<Temp
     };
     check_url(origin, allow_http).map_err(|m| f.error(key, &m))?;
     Ok(t)
-}
-
-fn parse_method(m: &str) -> Option<Method> {
-    match m.to_ascii_uppercase().as_str() {
-        "GET" => Some(Method::Get),
-        "POST" => Some(Method::Post),
-        "PUT" => Some(Method::Put),
-        "PATCH" => Some(Method::Patch),
-        _ => None,
-    }
-}
-
-/// An HTTP token (RFC 9110 §5.6.2).
-fn is_token(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 fn parse_rule(f: &mut Fields, preset: Option<&Preset>) -> Result<Rule, Error> {

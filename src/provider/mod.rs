@@ -1,6 +1,8 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
 pub mod aliases;
 #[cfg(feature = "api")]
+pub mod aliyun;
+#[cfg(feature = "api")]
 pub mod api;
 #[cfg(feature = "api")]
 pub mod cloudflare;
@@ -8,6 +10,8 @@ pub mod custom;
 pub mod desec;
 #[cfg(feature = "api")]
 pub mod digitalocean;
+#[cfg(feature = "api")]
+pub mod dnspod;
 pub mod duckdns;
 pub mod dyndns2;
 pub mod dynv6;
@@ -25,6 +29,10 @@ pub mod porkbun;
 pub mod presets;
 pub mod reply;
 pub mod rfc2136;
+#[cfg(feature = "api")]
+pub mod sign_acs;
+#[cfg(feature = "api")]
+pub mod sign_tc3;
 #[cfg(test)]
 mod testutil;
 
@@ -221,6 +229,10 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("hetzner", |f| boxed(hetzner::Hetzner::from_config(f))),
     #[cfg(feature = "api")]
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
+    #[cfg(feature = "api")]
+    ("aliyun", |f| boxed(aliyun::Aliyun::from_config(f))),
+    #[cfg(feature = "api")]
+    ("dnspod", |f| boxed(dnspod::DnsPod::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.

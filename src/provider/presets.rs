@@ -48,10 +48,11 @@ pub const PRESETS: &[Preset] = &[
         "https://cp.dnsmadeeasy.com/servlet/updateip?username={username}&password={password}&id={hostname}&ip={ip}",
         &["success", "ip-same"],
     ),
-    // Words: ddns-scripts' `answer` (SERVICES.md), `OK`.
+    // `apikey` (the DonDNS key) as https://dondominio.dev/en/dondns/docs/api/ names it, where
+    // ddns-scripts sends `password`; `ip` and the word `OK` are ddns-scripts' (SERVICES.md).
     row(
         "dondominio.com",
-        "https://dondns.dondominio.com/plain/?user={username}&password={password}&host={hostname}&ip={ip}",
+        "https://dondns.dondominio.com/plain/?user={username}&apikey={password}&host={hostname}&ip={ip}",
         &["OK"],
     ),
     // Words: ddns-scripts' `answer` (SERVICES.md), `success|100|101`, read as the first word.
@@ -66,7 +67,8 @@ pub const PRESETS: &[Preset] = &[
         )
     },
     // No `answer` in ddns-scripts (SERVICES.md): the HTTP status decides. Basic auth with the
-    // API key pair; POST as https://www.mythic-beasts.com/support/api/dnsv2/dynamic-dns shows.
+    // API key pair, POST, as https://www.mythic-beasts.com/support/api/dnsv2/dynamic-dns
+    // suggests; the service sets the address the request comes from (no {ip}).
     Preset {
         url6: Some("https://ipv6.api.mythic-beasts.com/dns/v2/dynamic/{hostname}"),
         method: Method::Post,

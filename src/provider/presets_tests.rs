@@ -43,11 +43,11 @@ const CASES: &[Case] = &[
         name: "dondominio.com",
         keys: &["hostname", "username", "password"],
         v4: &[
-            "Get https://dondns.dondominio.com/plain/?user=user&password=p%40ss&host=home.example.org&ip=192.0.2.1",
+            "Get https://dondns.dondominio.com/plain/?user=user&apikey=p%40ss&host=home.example.org&ip=192.0.2.1",
         ],
         v6: &[],
         both: &[
-            "Get https://dondns.dondominio.com/plain/?user=user&password=p%40ss&host=home.example.org&ip=192.0.2.1",
+            "Get https://dondns.dondominio.com/plain/?user=user&apikey=p%40ss&host=home.example.org&ip=192.0.2.1",
         ],
         replies: &[
             (200, "OK", None),
