@@ -28,8 +28,7 @@ pub const ALIASES: &[(&str, Alias)] = &[
     ("afraid.org-v2-token", To("freedns")),
     ("aliyun.com", To("aliyun")),
     ("all-inkl.com", To("all-inkl")),
-    // The token is both login and password: `username` and `password` are the token.
-    ("apertodns.com-token", To("apertodns")),
+    ("apertodns.com-token", To("apertodns-token")),
     ("apertodns.com", To("apertodns")),
     ("beget.com", Unserved(OWN_API)),
     ("bind-nsupdate", To("rfc2136")),

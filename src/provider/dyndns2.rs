@@ -56,6 +56,9 @@ pub struct Preset {
     pub extra6: &'static [(&'static str, &'static str)],
     /// Hurricane Electric: the login is the hostname itself, so `username` may be left out.
     pub user_is_hostname: bool,
+    /// ApertoDNS' token login: the token is both login and password, so `username` may be
+    /// left out.
+    pub user_is_password: bool,
     /// The `hostname` is an id or label, not a domain name (a tunnel id, a network label).
     pub id_hostname: bool,
     pub v6: V6Style,
@@ -74,6 +77,7 @@ const fn row(name: &'static str, server: &'static str, path: &'static str) -> Pr
         extra4: &[],
         extra6: &[],
         user_is_hostname: false,
+        user_is_password: false,
         id_hostname: false,
         v6: V6Style::Comma,
         ip_keys: ("myip", "myip"),
@@ -177,6 +181,15 @@ pub const PRESETS: &[Preset] = &[
     each("eurodns", "https://update.eurodyndns.org", "/update/"),
     v4_only("xlhost", "https://nsupdate.xlhost.de", "/nic/update"),
     each("apertodns", "https://api.apertodns.com", "/nic/update"),
+    // ddns-scripts' apertodns.com-token: `https://[PASSWORD]:[PASSWORD]@api.apertodns.com/...`.
+    Preset {
+        user_is_password: true,
+        ..each(
+            "apertodns-token",
+            "https://api.apertodns.com",
+            "/nic/update",
+        )
+    },
     // ddns-scripts' template has no address; Now-DNS takes `myip` like the others.
     each("now-dns", "https://now-dns.com", "/update"),
     // The hostname is the OpenDNS network's label, not a domain name.
@@ -282,12 +295,14 @@ impl Dyndns2 {
             parse_hostname(&given)
         }
         .map_err(|m| f.error("hostname", &m))?;
-        let username = match f.str("username")? {
+        let username = f.str("username")?;
+        let password = f.secret("password")?;
+        let username = match username {
             Some(u) => u,
             None if p.user_is_hostname => hostname.clone(),
+            None if p.user_is_password => password.expose().to_string(),
             None => return Err(f.missing("username")),
         };
-        let password = f.secret("password")?;
         Ok(Dyndns2 {
             endpoint,
             endpoint6,

@@ -507,6 +507,17 @@ const REQUESTS: &[(&str, &str, Option<&str>, &[&str])] = &[
         ],
     ),
     (
+        "apertodns-token",
+        "https://api.apertodns.com/nic/update?hostname=home.example.org&myip=192.0.2.1",
+        Some(
+            "https://api.apertodns.com/nic/update?hostname=home.example.org&myip=2001%3Adb8%3A%3A1",
+        ),
+        &[
+            "https://api.apertodns.com/nic/update?hostname=home.example.org&myip=192.0.2.1",
+            "https://api.apertodns.com/nic/update?hostname=home.example.org&myip=2001%3Adb8%3A%3A1",
+        ],
+    ),
+    (
         "now-dns",
         "https://now-dns.com/update?hostname=home.example.org&myip=192.0.2.1",
         Some("https://now-dns.com/update?hostname=home.example.org&myip=2001%3Adb8%3A%3A1"),
@@ -784,4 +795,24 @@ fn every_preset_reads_its_replies() {
             "{name} {status} {body:?}"
         );
     }
+}
+
+#[test]
+fn a_token_login_is_the_password_and_stays_hidden() {
+    use crate::provider::testutil::config;
+    let keys = "hostname = \"home.example.org\"\npassword = \"t0ken\"\n";
+    let c = config("apertodns.com-token", keys).unwrap();
+    let plan = c.records[0].provider.plan(Addrs::one(v4()[0]));
+    let r = &plan[0].request;
+    let auth = r
+        .headers
+        .iter()
+        .find(|h| h.name == "Authorization")
+        .unwrap();
+    // base64("t0ken:t0ken")
+    assert_eq!(auth.value, "Basic dDBrZW46dDBrZW4=");
+    assert!(!r.redacted().contains("t0ken") && !r.redacted().contains("dDBrZW4"));
+    // Elsewhere a missing username is still an error.
+    let e = crate::provider::testutil::config_err("apertodns", keys);
+    assert!(e.contains("missing key \"username\""), "{e}");
 }
