@@ -1,7 +1,8 @@
-//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun),
-//! each step's reply fuzzed. The first line names the provider, the addresses and the cached
-//! ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in
-//! turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
+//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
+//! Name.com), each step's reply fuzzed. The first line names the provider, the addresses and
+//! the cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the
+//! replies in turn, separated by NUL bytes (see `support::replies`). When they run out, the
+//! send fails.
 #![no_main]
 use ddnsup_fuzz::error::Error;
 use ddnsup_fuzz::family::Family;
@@ -11,6 +12,7 @@ use ddnsup_fuzz::provider::api::SendFn;
 use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::gandi::Gandi;
+use ddnsup_fuzz::provider::namecom::NameCom;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
@@ -28,6 +30,7 @@ struct Providers {
     gandi: Gandi,
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
+    namecom: NameCom,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -44,6 +47,7 @@ fn providers() -> &'static Providers {
         gandi: build("gandi", Gandi::from_config),
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
+        namecom: build("namecom", NameCom::from_config),
     })
 }
 
@@ -110,6 +114,12 @@ fuzz_target!(|data: &[u8]| {
         }),
         "porkbun" => per_family(addrs, &answers, |send, ip| {
             let _ = p.porkbun.update_family(send, ip);
+        }),
+        "namecom" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut id = cache.get(family).to_string();
+            let _ = p.namecom.update_family(send, ip, &mut id);
+            cache.set(family, id);
         }),
         _ => return,
     };

@@ -15,6 +15,8 @@ pub mod gandi;
 #[cfg(feature = "api")]
 pub mod hetzner;
 pub mod namecheap;
+#[cfg(feature = "api")]
+pub mod namecom;
 pub mod names;
 #[cfg(feature = "api")]
 pub mod netcup;
@@ -217,6 +219,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("hetzner", |f| boxed(hetzner::Hetzner::from_config(f))),
     #[cfg(feature = "api")]
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
+    #[cfg(feature = "api")]
+    ("namecom", |f| boxed(namecom::NameCom::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
