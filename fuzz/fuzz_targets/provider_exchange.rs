@@ -1,8 +1,8 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! Name.com), each step's reply fuzzed. The first line names the provider, the addresses and
-//! the cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the
-//! replies in turn, separated by NUL bytes (see `support::replies`). When they run out, the
-//! send fails.
+//! Name.com, Spaceship), each step's reply fuzzed. The first line names the provider, the
+//! addresses and the cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`);
+//! then the replies in turn, separated by NUL bytes (see `support::replies`). When they run
+//! out, the send fails.
 #![no_main]
 use ddnsup_fuzz::error::Error;
 use ddnsup_fuzz::family::Family;
@@ -14,6 +14,7 @@ use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::gandi::Gandi;
 use ddnsup_fuzz::provider::namecom::NameCom;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
+use ddnsup_fuzz::provider::spaceship::Spaceship;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
 use ddnsup_fuzz::toml;
@@ -31,6 +32,7 @@ struct Providers {
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
     namecom: NameCom,
+    spaceship: Spaceship,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -48,6 +50,7 @@ fn providers() -> &'static Providers {
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
         namecom: build("namecom", NameCom::from_config),
+        spaceship: build("spaceship", Spaceship::from_config),
     })
 }
 
@@ -120,6 +123,9 @@ fuzz_target!(|data: &[u8]| {
             let mut id = cache.get(family).to_string();
             let _ = p.namecom.update_family(send, ip, &mut id);
             cache.set(family, id);
+        }),
+        "spaceship" => per_family(addrs, &answers, |send, ip| {
+            let _ = p.spaceship.update_family(send, ip);
         }),
         _ => return,
     };
