@@ -32,15 +32,20 @@ fn listed(records: &[String]) -> String {
     format!(r#"{{"records":[{}]}}"#, all.join(","))
 }
 
-/// 401 for bad credentials: Name.com's `{"message":"Unauthenticated"}`.
+/// 401 for bad credentials: the `message` error shape with the wording v4 sends
+/// (`Unauthenticated`, as the registered_domains gem matches it:
+/// https://www.rubydoc.info/gems/registered_domains/0.1.4/RegisteredDomains/NameCom/Domains).
+/// Reconstructed, not a published example body.
 const UNAUTHENTICATED: &str = r#"{"message":"Unauthenticated"}"#;
-/// The 403 body of the Core API reference (https://docs.name.com, UpdateRecord responses).
+/// The 403 body of the Core API reference (https://docs.name.com, UpdateRecord responses),
+/// assembled from its field examples (`message`, `details`).
 const DENIED: &str = r#"{"message":"Permission denied","details":"Failed authentication"}"#;
-/// The NotFound404 example of the Core API reference (https://docs.name.com).
+/// The NotFound404 schema of the Core API reference (https://docs.name.com), assembled from
+/// its field examples.
 const NOT_FOUND: &str =
     r#"{"message":"Not Found","details":"The requested domain does not exist."}"#;
-/// The 429 example of the Core API reference (https://docs.name.com), sent with
-/// `X-RateLimit-Reset` (a UNIX time).
+/// The 429 answer of the Core API reference (https://docs.name.com): its `message` example;
+/// `details` paraphrases the description. Sent with `X-RateLimit-Reset` (a UNIX time).
 const LIMITED: &str =
     r#"{"message":"Rate Limit Exceeded","details":"You have exceeded the rate limit."}"#;
 

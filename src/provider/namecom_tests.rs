@@ -10,16 +10,20 @@ const LISTED: &str = r#"{"records":[{"id":12345,"domainName":"example.org","host
 /// https://www.name.com/api-docs/DNS), here the listed record with a new answer.
 /// Reconstructed from the schema, in the shape of the ListRecords example.
 const UPDATED: &str = r#"{"id":12345,"domainName":"example.org","host":"www","fqdn":"www.example.org","type":"A","answer":"198.51.100.7","ttl":300}"#;
-/// Name.com's answer to bad credentials: `{"message":"Unauthenticated"}` (the `message`
-/// error shape of the API reference; the wording as Name.com sends it).
+/// Name.com's answer to bad credentials: the `message` error shape of the API reference with
+/// the wording v4 sends (`Unauthenticated`, as the registered_domains gem matches it:
+/// https://www.rubydoc.info/gems/registered_domains/0.1.4/RegisteredDomains/NameCom/Domains).
+/// Reconstructed, not a published example body.
 const UNAUTHENTICATED: &str = r#"{"message":"Unauthenticated"}"#;
-/// The 403 body of the Core API reference (https://docs.name.com, UpdateRecord responses).
+/// The 403 body of the Core API reference (https://docs.name.com, UpdateRecord responses),
+/// assembled from its field examples (`message`, `details`).
 const DENIED: &str = r#"{"message":"Permission denied","details":"Failed authentication"}"#;
-/// The NotFound404 example of the Core API reference (https://docs.name.com).
+/// The NotFound404 schema of the Core API reference (https://docs.name.com), assembled from
+/// its field examples.
 const NOT_FOUND: &str =
     r#"{"message":"Not Found","details":"The requested domain does not exist."}"#;
-/// The 429 example of the Core API reference (https://docs.name.com): `message` and
-/// `X-RateLimit-Reset`.
+/// The 429 answer of the Core API reference (https://docs.name.com): its `message` example;
+/// `details` paraphrases the description. Sent with `X-RateLimit-Reset`.
 const LIMITED: &str =
     r#"{"message":"Rate Limit Exceeded","details":"You have exceeded the rate limit."}"#;
 
