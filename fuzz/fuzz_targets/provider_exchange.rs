@@ -1,5 +1,5 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! Alibaba Cloud DNS, DNSPod), each step's reply fuzzed. The first line names the provider, the
+//! Alibaba Cloud DNS, DNSPod, Name.com, Spaceship), each step's reply fuzzed. The first line names the provider, the
 //! addresses and the cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`);
 //! then the replies in turn, separated by NUL bytes (see `support::replies`). When they run
 //! out, the send fails.
@@ -14,7 +14,9 @@ use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::dnspod::DnsPod;
 use ddnsup_fuzz::provider::gandi::Gandi;
+use ddnsup_fuzz::provider::namecom::NameCom;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
+use ddnsup_fuzz::provider::spaceship::Spaceship;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
 use ddnsup_fuzz::toml;
@@ -33,6 +35,8 @@ struct Providers {
     porkbun: Porkbun,
     aliyun: Aliyun,
     dnspod: DnsPod,
+    namecom: NameCom,
+    spaceship: Spaceship,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -51,6 +55,8 @@ fn providers() -> &'static Providers {
         porkbun: build("porkbun", Porkbun::from_config),
         aliyun: build("aliyun", Aliyun::from_config),
         dnspod: build("dnspod", DnsPod::from_config),
+        namecom: build("namecom", NameCom::from_config),
+        spaceship: build("spaceship", Spaceship::from_config),
     })
 }
 
@@ -131,6 +137,15 @@ fuzz_target!(|data: &[u8]| {
                 .dnspod
                 .update_family(send, ip, &mut id, &mut || 1_551_113_065);
             cache.set(family, id);
+        }),
+        "namecom" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut id = cache.get(family).to_string();
+            let _ = p.namecom.update_family(send, ip, &mut id);
+            cache.set(family, id);
+        }),
+        "spaceship" => per_family(addrs, &answers, |send, ip| {
+            let _ = p.spaceship.update_family(send, ip);
         }),
         _ => return,
     };

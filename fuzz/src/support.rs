@@ -145,6 +145,14 @@ pub const RECORDS: &[(&str, &str)] = &[
         "dnspod",
         "domain = \"example.com\"\nname = \"home\"\nsecret_id = \"AKIDx\"\nsecret_key = \"s3cret\"\n",
     ),
+    (
+        "namecom",
+        "domain = \"example.org\"\nname = \"www\"\nusername = \"me\"\ntoken = \"t0k3n\"\ncreate = true\n",
+    ),
+    (
+        "spaceship",
+        "domain = \"example.com\"\nname = \"home\"\napi_key = \"k3y\"\napi_secret = \"s3cret\"\ncreate = true\n",
+    ),
 ];
 
 /// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset.

@@ -110,6 +110,16 @@ pub fn unknown_zone(reply: &Reply, provider: &str, what: &str) -> Error {
     ))
 }
 
+/// The longest wait a rate-limit reset time may ask for; a later one means a clock is off.
+const MAX_RESET_WAIT_SECS: u64 = 3600;
+
+/// Seconds from `now` until the UNIX time in the reply's `header` (e.g. `X-RateLimit-Reset`),
+/// at most an hour; `None` without a readable header.
+pub fn reset_wait(reply: &Reply, header: &str, now: u64) -> Option<u64> {
+    let at: u64 = reply.header(header)?.trim().parse().ok()?;
+    Some(at.saturating_sub(now).min(MAX_RESET_WAIT_SECS))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +131,20 @@ mod tests {
         assert!(holds(" 2A01:4F8:10:20:0:0:0:5\n", v6));
         assert!(!holds("2a01:4f8:10:20::6", v6));
         assert!(!holds("", v6));
+    }
+
+    #[test]
+    fn reset_waits() {
+        let mut r = reply(429, "");
+        assert_eq!(reset_wait(&r, "x-ratelimit-reset", 100), None);
+        r.headers = vec![("x-ratelimit-reset".into(), " 160 ".into())];
+        assert_eq!(reset_wait(&r, "X-RateLimit-Reset", 100), Some(60));
+        assert_eq!(reset_wait(&r, "x-ratelimit-reset", 200), Some(0));
+        assert_eq!(reset_wait(&r, "x-ratelimit-reset", 0), Some(160));
+        r.headers = vec![("x-ratelimit-reset".into(), "99999999999".into())];
+        assert_eq!(reset_wait(&r, "x-ratelimit-reset", 0), Some(3600));
+        r.headers = vec![("x-ratelimit-reset".into(), "soon".into())];
+        assert_eq!(reset_wait(&r, "x-ratelimit-reset", 0), None);
     }
 
     #[test]

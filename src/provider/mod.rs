@@ -19,6 +19,8 @@ pub mod gandi;
 #[cfg(feature = "api")]
 pub mod hetzner;
 pub mod namecheap;
+#[cfg(feature = "api")]
+pub mod namecom;
 pub mod names;
 #[cfg(feature = "api")]
 pub mod netcup;
@@ -30,6 +32,8 @@ pub mod rfc2136;
 pub mod sign_acs;
 #[cfg(feature = "api")]
 pub mod sign_tc3;
+#[cfg(feature = "api")]
+pub mod spaceship;
 #[cfg(test)]
 mod testutil;
 
@@ -229,6 +233,10 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("aliyun", |f| boxed(aliyun::Aliyun::from_config(f))),
     #[cfg(feature = "api")]
     ("dnspod", |f| boxed(dnspod::DnsPod::from_config(f))),
+    #[cfg(feature = "api")]
+    ("namecom", |f| boxed(namecom::NameCom::from_config(f))),
+    #[cfg(feature = "api")]
+    ("spaceship", |f| boxed(spaceship::Spaceship::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
