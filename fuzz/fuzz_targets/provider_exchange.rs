@@ -1,6 +1,6 @@
-//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun),
-//! each step's reply fuzzed. The first line names the provider, the addresses and the cached
-//! ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in
+//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
+//! Linode), each step's reply fuzzed. The first line names the provider, the addresses and the
+//! cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in
 //! turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
 #![no_main]
 use ddnsup_fuzz::error::Error;
@@ -11,6 +11,7 @@ use ddnsup_fuzz::provider::api::SendFn;
 use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::gandi::Gandi;
+use ddnsup_fuzz::provider::linode::Linode;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
@@ -28,6 +29,7 @@ struct Providers {
     gandi: Gandi,
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
+    linode: Linode,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -44,6 +46,7 @@ fn providers() -> &'static Providers {
         gandi: build("gandi", Gandi::from_config),
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
+        linode: build("linode", Linode::from_config),
     })
 }
 
@@ -110,6 +113,12 @@ fuzz_target!(|data: &[u8]| {
         }),
         "porkbun" => per_family(addrs, &answers, |send, ip| {
             let _ = p.porkbun.update_family(send, ip);
+        }),
+        "linode" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut ids = cache.get(family).to_string();
+            let _ = p.linode.update_family(send, ip, &mut ids);
+            cache.set(family, ids);
         }),
         _ => return,
     };

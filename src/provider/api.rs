@@ -1,5 +1,6 @@
 //! Plumbing shared by the JSON APIs that read a record before they change it (Porkbun, Gandi,
-//! DigitalOcean): the exchange of several requests, Bearer tokens, bodies and error replies.
+//! DigitalOcean, Linode, Scaleway): the exchange of several requests, Bearer tokens, bodies,
+//! error replies and rate-limit waits.
 use super::{Addrs, Cache, StatusClass, Success, short};
 use crate::error::Error;
 use crate::family::Family;
@@ -108,6 +109,29 @@ pub fn unknown_zone(reply: &Reply, provider: &str, what: &str) -> Error {
         "{provider}: no {what} for this token (HTTP 404{}); check `zone`",
         error_detail(reply)
     ))
+}
+
+/// The longest wait a rate limit's reset time may ask for: the limits refill within an hour,
+/// so a longer one means a clock is off.
+pub const MAX_RESET_WAIT_SECS: u64 = 3600;
+
+/// Seconds until the UNIX time in `header` (a rate limit's reset, e.g. `X-RateLimit-Reset`),
+/// at most an hour; `None` without the header.
+pub fn reset_wait(reply: &Reply, header: &str, now: u64) -> Option<u64> {
+    let at: u64 = reply.header(header)?.trim().parse().ok()?;
+    Some(at.saturating_sub(now).min(MAX_RESET_WAIT_SECS))
+}
+
+/// `message` as an error of `class`; a busy server's wait is its `Retry-After`, else the time
+/// until the reset in `reset_header`.
+pub fn busy_error(reply: &Reply, class: StatusClass, message: String, reset_header: &str) -> Error {
+    let reset = reset_wait(reply, reset_header, crate::clock::now_secs());
+    match (class, reset) {
+        (StatusClass::Busy, Some(secs)) if reply.retry_after_secs().is_none() => {
+            Error::transient_after(message, secs)
+        }
+        _ => class.error(reply, message),
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@ pub mod freedns;
 pub mod gandi;
 #[cfg(feature = "api")]
 pub mod hetzner;
+#[cfg(feature = "api")]
+pub mod linode;
 pub mod namecheap;
 pub mod names;
 #[cfg(feature = "api")]
@@ -217,6 +219,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("hetzner", |f| boxed(hetzner::Hetzner::from_config(f))),
     #[cfg(feature = "api")]
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
+    #[cfg(feature = "api")]
+    ("linode", |f| boxed(linode::Linode::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
