@@ -1,7 +1,8 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! Linode), each step's reply fuzzed. The first line names the provider, the addresses and the
-//! cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in
-//! turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
+//! Linode, Scaleway), each step's reply fuzzed. The first line names the provider, the
+//! addresses and the cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`);
+//! then the replies in turn, separated by NUL bytes (see `support::replies`). When they run
+//! out, the send fails.
 #![no_main]
 use ddnsup_fuzz::error::Error;
 use ddnsup_fuzz::family::Family;
@@ -13,6 +14,7 @@ use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::gandi::Gandi;
 use ddnsup_fuzz::provider::linode::Linode;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
+use ddnsup_fuzz::provider::scaleway::Scaleway;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
 use ddnsup_fuzz::toml;
@@ -30,6 +32,7 @@ struct Providers {
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
     linode: Linode,
+    scaleway: Scaleway,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -47,6 +50,7 @@ fn providers() -> &'static Providers {
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
         linode: build("linode", Linode::from_config),
+        scaleway: build("scaleway", Scaleway::from_config),
     })
 }
 
@@ -119,6 +123,12 @@ fuzz_target!(|data: &[u8]| {
             let mut ids = cache.get(family).to_string();
             let _ = p.linode.update_family(send, ip, &mut ids);
             cache.set(family, ids);
+        }),
+        "scaleway" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut seen = cache.get(family).to_string();
+            let _ = p.scaleway.update_family(send, ip, &mut seen);
+            cache.set(family, seen);
         }),
         _ => return,
     };

@@ -24,6 +24,8 @@ pub mod netcup;
 pub mod porkbun;
 pub mod reply;
 pub mod rfc2136;
+#[cfg(feature = "api")]
+pub mod scaleway;
 #[cfg(test)]
 mod testutil;
 
@@ -221,6 +223,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
     #[cfg(feature = "api")]
     ("linode", |f| boxed(linode::Linode::from_config(f))),
+    #[cfg(feature = "api")]
+    ("scaleway", |f| boxed(scaleway::Scaleway::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
