@@ -1,5 +1,5 @@
 //! Scaleway Domains and DNS (https://www.scaleway.com/en/developers/api/domains-and-dns/): read the record, `set` it only when it differs, never create a zone.
-use super::api::{SendFn, holds, parse_value, unknown_zone, update_each_cached};
+use super::api::{SendFn, error_detail, holds, parse_value, unknown_zone, update_each_cached};
 use super::names::{full_name, zone_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, StatusClass, Success, short};
 use crate::error::Error;
@@ -253,7 +253,7 @@ fn unexpected(what: &str, why: &str) -> Error {
 /// limits (`too_many_requests`) and server errors are transient (Retry-After kept).
 fn api_error(reply: &Reply) -> Error {
     let status = reply.status;
-    let detail = super::api::error_detail(reply);
+    let detail = error_detail(reply);
     let class = StatusClass::of(status);
     let message = match class {
         StatusClass::Refused => format!(
