@@ -148,6 +148,57 @@ mod tests {
     }
 
     #[test]
+    fn rate_limit_waits() {
+        let limited = |headers: &[(&str, &str)]| Reply {
+            status: 429,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: Vec::new(),
+        };
+        let r = limited(&[("x-ratelimit-reset", " 1731417200 ")]);
+        assert_eq!(
+            reset_wait(&r, "x-ratelimit-reset", 1_731_417_000),
+            Some(200)
+        );
+        assert_eq!(reset_wait(&r, "x-ratelimit-reset", 1_731_418_000), Some(0));
+        assert_eq!(
+            reset_wait(&r, "x-ratelimit-reset", 0),
+            Some(MAX_RESET_WAIT_SECS)
+        );
+        assert_eq!(reset_wait(&r, "ratelimit-reset", 0), None);
+        assert_eq!(
+            reset_wait(
+                &limited(&[("x-ratelimit-reset", "soon")]),
+                "x-ratelimit-reset",
+                0
+            ),
+            None
+        );
+        let busy = |r: &Reply| {
+            busy_error(
+                r,
+                StatusClass::of(r.status),
+                "m".into(),
+                "x-ratelimit-reset",
+            )
+        };
+        let soon = (crate::clock::now_secs() + 120).to_string();
+        let wait = busy(&limited(&[("x-ratelimit-reset", &soon)])).retry_after_secs();
+        assert!(matches!(wait, Some(118..=120)), "{wait:?}");
+        // Retry-After wins; a refused token is fatal whatever it says.
+        let both = limited(&[("retry-after", "30"), ("x-ratelimit-reset", &soon)]);
+        assert_eq!(busy(&both).retry_after_secs(), Some(30));
+        let refused = Reply {
+            status: 401,
+            ..limited(&[("x-ratelimit-reset", &soon)])
+        };
+        assert_eq!(busy(&refused).class(), crate::error::Class::Fatal);
+        assert_eq!(busy(&limited(&[])).retry_after_secs(), None);
+    }
+
+    #[test]
     fn error_details() {
         assert_eq!(
             error_detail(&reply(401, r#"{"id":"x","message":"Nope"}"#)),
