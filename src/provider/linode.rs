@@ -1,6 +1,6 @@
 //! Linode (Akamai) DNS Manager (https://techdocs.akamai.com/linode-api/reference/api): find the domain and the record, PUT its target when it differs, create it when allowed, remember both ids.
 use super::api::{SendFn, bearer, busy_error, holds, parse_value, update_each_cached};
-use super::names::{full_name, parent_and_inner_name};
+use super::names::{full_name, zone_at_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, StatusClass, Success, short};
 use crate::error::Error;
 use crate::family::Family;
@@ -32,7 +32,7 @@ pub struct Linode {
 impl Linode {
     pub fn from_config(f: &mut Fields) -> Result<Linode, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
-        let (domain, name) = parent_and_inner_name(f, "domain")?;
+        let (domain, name) = zone_at_and_inner_name(f, "domain")?;
         let token = f.secret("token")?;
         let ttl = f
             .int_in("ttl", MIN_TTL_SECS, MAX_TTL_SECS)?
