@@ -1,8 +1,8 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! Alibaba Cloud DNS, DNSPod, Name.com, Spaceship), each step's reply fuzzed. The first line names the provider, the
-//! addresses and the cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`);
-//! then the replies in turn, separated by NUL bytes (see `support::replies`). When they run
-//! out, the send fails.
+//! Alibaba Cloud DNS, DNSPod, Name.com, Spaceship, Linode, Scaleway), each step's reply fuzzed. The first line
+//! names the provider, the addresses and the cached ids
+//! (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in turn,
+//! separated by NUL bytes (see `support::replies`). When they run out, the send fails.
 #![no_main]
 use ddnsup_fuzz::error::Error;
 use ddnsup_fuzz::family::Family;
@@ -14,8 +14,10 @@ use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::dnspod::DnsPod;
 use ddnsup_fuzz::provider::gandi::Gandi;
+use ddnsup_fuzz::provider::linode::Linode;
 use ddnsup_fuzz::provider::namecom::NameCom;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
+use ddnsup_fuzz::provider::scaleway::Scaleway;
 use ddnsup_fuzz::provider::spaceship::Spaceship;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
@@ -37,6 +39,8 @@ struct Providers {
     dnspod: DnsPod,
     namecom: NameCom,
     spaceship: Spaceship,
+    linode: Linode,
+    scaleway: Scaleway,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -57,6 +61,8 @@ fn providers() -> &'static Providers {
         dnspod: build("dnspod", DnsPod::from_config),
         namecom: build("namecom", NameCom::from_config),
         spaceship: build("spaceship", Spaceship::from_config),
+        linode: build("linode", Linode::from_config),
+        scaleway: build("scaleway", Scaleway::from_config),
     })
 }
 
@@ -146,6 +152,18 @@ fuzz_target!(|data: &[u8]| {
         }),
         "spaceship" => per_family(addrs, &answers, |send, ip| {
             let _ = p.spaceship.update_family(send, ip);
+        }),
+        "linode" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut ids = cache.get(family).to_string();
+            let _ = p.linode.update_family(send, ip, &mut ids);
+            cache.set(family, ids);
+        }),
+        "scaleway" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut seen = cache.get(family).to_string();
+            let _ = p.scaleway.update_family(send, ip, &mut seen);
+            cache.set(family, seen);
         }),
         _ => return,
     };

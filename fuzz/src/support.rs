@@ -153,6 +153,14 @@ pub const RECORDS: &[(&str, &str)] = &[
         "spaceship",
         "domain = \"example.com\"\nname = \"home\"\napi_key = \"k3y\"\napi_secret = \"s3cret\"\ncreate = true\n",
     ),
+    (
+        "linode",
+        "domain = \"example.com\"\nname = \"home\"\ntoken = \"t0k3n\"\ncreate = true\n",
+    ),
+    (
+        "scaleway",
+        "zone = \"example.com\"\nname = \"home\"\nsecret_key = \"k3y\"\ncreate = true\n",
+    ),
 ];
 
 /// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset.

@@ -18,6 +18,8 @@ pub mod freedns;
 pub mod gandi;
 #[cfg(feature = "api")]
 pub mod hetzner;
+#[cfg(feature = "api")]
+pub mod linode;
 pub mod namecheap;
 #[cfg(feature = "api")]
 pub mod namecom;
@@ -28,6 +30,8 @@ pub mod netcup;
 pub mod porkbun;
 pub mod reply;
 pub mod rfc2136;
+#[cfg(feature = "api")]
+pub mod scaleway;
 #[cfg(feature = "api")]
 pub mod sign_acs;
 #[cfg(feature = "api")]
@@ -237,6 +241,10 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("namecom", |f| boxed(namecom::NameCom::from_config(f))),
     #[cfg(feature = "api")]
     ("spaceship", |f| boxed(spaceship::Spaceship::from_config(f))),
+    #[cfg(feature = "api")]
+    ("linode", |f| boxed(linode::Linode::from_config(f))),
+    #[cfg(feature = "api")]
+    ("scaleway", |f| boxed(scaleway::Scaleway::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
