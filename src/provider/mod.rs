@@ -22,8 +22,13 @@ pub mod netcup;
 pub mod porkbun;
 pub mod reply;
 pub mod rfc2136;
+#[cfg(feature = "api")]
+pub mod route53;
+#[cfg(feature = "api")]
+pub mod sigv4;
 #[cfg(test)]
 mod testutil;
+pub mod xml;
 
 pub use reply::*;
 
@@ -217,6 +222,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("hetzner", |f| boxed(hetzner::Hetzner::from_config(f))),
     #[cfg(feature = "api")]
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
+    #[cfg(feature = "api")]
+    ("route53", |f| boxed(route53::Route53::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
