@@ -1,4 +1,5 @@
-//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun),
+//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
+//! Route 53),
 //! each step's reply fuzzed. The first line names the provider, the addresses and the cached
 //! ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in
 //! turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
@@ -12,6 +13,7 @@ use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::gandi::Gandi;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
+use ddnsup_fuzz::provider::route53::Route53;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
 use ddnsup_fuzz::toml;
@@ -28,6 +30,7 @@ struct Providers {
     gandi: Gandi,
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
+    route53: Route53,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -44,6 +47,7 @@ fn providers() -> &'static Providers {
         gandi: build("gandi", Gandi::from_config),
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
+        route53: build("route53", Route53::from_config),
     })
 }
 
@@ -111,6 +115,19 @@ fuzz_target!(|data: &[u8]| {
         "porkbun" => per_family(addrs, &answers, |send, ip| {
             let _ = p.porkbun.update_family(send, ip);
         }),
+        "route53" => {
+            let mut sent = 0;
+            let mut send = |_: &Request| {
+                sent += 1;
+                answers
+                    .borrow_mut()
+                    .next()
+                    .ok_or_else(|| Error::transient("no more replies"))
+            };
+            let results = p.route53.update_with(&mut send, addrs, &mut cache, 0);
+            assert_eq!(results.len(), addrs.list().len());
+            sent
+        }
         _ => return,
     };
     assert!(sent <= limit, "{name} sent {sent} requests for {addrs:?}");
