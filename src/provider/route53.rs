@@ -235,6 +235,9 @@ impl Route53 {
         now: u64,
     ) -> Vec<(Family, Result<Success, Error>)> {
         let families = addrs.families();
+        if families.is_empty() {
+            return Vec::new();
+        }
         let mut zone_id = match self.zone_id(send, cache, now) {
             Ok(id) => id,
             Err(e) => return families.into_iter().map(|f| (f, Err(e.clone()))).collect(),

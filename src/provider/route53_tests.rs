@@ -522,3 +522,13 @@ fn a_failed_lookup_fails_both_families() {
     });
     assert_eq!(out[0].1.as_ref().unwrap_err().class(), Class::Fatal);
 }
+
+#[test]
+fn nothing_to_set_sends_nothing() {
+    let mut cache = Cache::default();
+    let (out, sent) = exchange(&[], |send| {
+        by_name().update_with(send, Addrs::default(), &mut cache, NOW)
+    });
+    assert!(out.is_empty());
+    assert!(sent.is_empty());
+}
