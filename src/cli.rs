@@ -48,6 +48,8 @@ Options:
                       sent (secrets hidden); send no update, write no state
   -v, --verbose       more detail: each source's answer, the requests sent (secrets hidden)
   -q, --quiet         warnings and errors only
+      --syslog        log to syslog (/dev/log, facility daemon, as ddnsup[PID])
+                      instead of stderr; stderr when no syslog listens
   -V, --version       print the version
   -h, --help          print this help
 
@@ -76,6 +78,8 @@ pub struct Args {
     pub dry_run: bool,
     /// -1 quiet, 0 normal, 1 verbose, 2 debug.
     pub verbosity: i8,
+    /// Log to the local syslog socket instead of stderr.
+    pub syslog: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +98,7 @@ pub fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Parsed, Erro
         force: false,
         dry_run: false,
         verbosity: 0,
+        syslog: false,
     };
     let mut command_seen = false;
     let mut it = argv.into_iter();
@@ -118,6 +123,7 @@ pub fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Parsed, Erro
             "-v" | "--verbose" => args.verbosity = args.verbosity.max(0) + 1,
             "-vv" => args.verbosity = 2,
             "-q" | "--quiet" => args.verbosity = -1,
+            "--syslog" => args.syslog = true,
             "run" | "check" | "status" if !command_seen => {
                 command_seen = true;
                 args.command = match flag.as_str() {
@@ -176,7 +182,8 @@ mod tests {
         assert_eq!(a.command, Command::Status);
         assert_eq!(a.state, Some(PathBuf::from("/run/s.json")));
         let a = args("run --force --dry-run -q");
-        assert!(a.force && a.dry_run);
+        assert!(a.force && a.dry_run && !a.syslog);
+        assert!(args("-q --syslog").syslog);
         assert_eq!(a.verbosity, -1);
         assert_eq!(args("-v -v -v").verbosity, 2);
         assert_eq!(args("-vv").verbosity, 2);

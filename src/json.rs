@@ -1,13 +1,7 @@
-//! JSON for untrusted bytes: a small bounded tree (`Json`) that API replies are read with, and
-//! the guard run before nanoserde (which can hang or panic on truncated input) reads the state.
+//! JSON for untrusted bytes: a small, strict, bounded tree (`Json`) that API replies and the
+//! state file are read with, and `quote` for the strings ddnsup writes.
 /// Deeper nesting than this is refused: nothing ddnsup reads nests more than a few levels.
 const MAX_DEPTH: usize = 32;
-
-/// Parses untrusted JSON into `T` (unknown fields ignored) only after `check_json` passed.
-pub fn parse_json<T: nanoserde::DeJson>(text: &str) -> Result<T, String> {
-    check_json(text)?;
-    T::deserialize_json(text).map_err(|e| format!("unexpected JSON: {e}"))
-}
 
 /// One JSON value. Numbers keep their text (`int` reads an integer out of it); objects keep
 /// their members in order (a repeated key: the first one wins in `get`).
@@ -114,12 +108,6 @@ pub fn quote(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// Checks that `text` is exactly one complete JSON value, so that nanoserde's parser never
-/// sees anything else.
-pub fn check_json(text: &str) -> Result<(), String> {
-    Json::parse(text).map(|_| ())
 }
 
 struct Parser<'a> {

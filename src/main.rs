@@ -52,16 +52,14 @@ fn try_main() -> i32 {
         _ => log::LevelFilter::Info,
     };
     logging::set_verbose(args.verbosity > 0);
-    // Only our own lines: dependencies' logs could carry request details.
-    let _ = simple_logger::SimpleLogger::new()
-        .with_level(log::LevelFilter::Off)
-        .with_module_level("ddnsup", level)
-        .init();
+    logging::init(level, args.syslog);
     match app::run(&args) {
         Ok(()) => error::EXIT_OK,
         Err(e) => {
             match e {
                 error::Error::Records { .. } => log::warn!(target: "ddnsup", "{e}"),
+                // Normal when cron and a hotplug run meet: exit 4 says it, -q keeps it quiet.
+                error::Error::Locked(_) => log::info!(target: "ddnsup", "{e}"),
                 _ => log::error!(target: "ddnsup", "{e}"),
             }
             e.exit_code()

@@ -1,7 +1,6 @@
 //! The on-flash state: load (absent or corrupt = no history), save only when changed, atomically.
 use crate::fnv::Fnv;
-use crate::json::parse_json;
-use nanoserde::{DeJson, SerJson};
+use crate::json::{Json, quote};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,48 +46,35 @@ impl Limits {
 }
 
 /// Everything ddnsup remembers between runs.
-#[derive(Debug, Clone, PartialEq, Default, SerJson, DeJson)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct State {
-    #[nserde(default)]
     pub version: u32,
-    #[nserde(default)]
     pub records: Vec<Entry>,
 }
 
 /// One record's memory. Times are seconds since 1970; 0 means never.
-#[derive(Debug, Clone, PartialEq, Default, SerJson, DeJson)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entry {
-    #[nserde(default)]
     pub key: String,
     /// The address the provider last confirmed ("" when none yet).
-    #[nserde(default)]
     pub ip: String,
     /// When that address was confirmed.
-    #[nserde(default)]
     pub updated: u64,
     /// The last result, as a person reads it.
-    #[nserde(default)]
     pub result: String,
     /// Consecutive transient failures.
-    #[nserde(default)]
     pub failures: u32,
     /// No attempt before this time (backoff), unless forced.
-    #[nserde(default)]
     pub next: u64,
     /// The wait that set `next`, to clamp it when the clock went back (0: not known).
-    #[nserde(default)]
     pub wait: u64,
     /// The provider rejected the record: no request until its configuration changes.
-    #[nserde(default)]
     pub stopped: bool,
     /// Fingerprint of the configuration under which `ip` was confirmed.
-    #[nserde(default)]
     pub fingerprint: String,
     /// Fingerprint of the configuration of the last failed attempt ("" after a success).
-    #[nserde(default)]
     pub tried: String,
     /// What the provider keeps between runs for this record (e.g. API object ids).
-    #[nserde(default)]
     pub cache: String,
 }
 
@@ -186,11 +172,90 @@ fn bounded_result(text: &str) -> String {
     format!("{}…", &one_line[..end])
 }
 
+/// One entry as JSON, members in a fixed order (as every version has written them).
+pub fn entry_json(e: &Entry) -> String {
+    format!(
+        r#"{{"key":{},"ip":{},"updated":{},"result":{},"failures":{},"next":{},"wait":{},"stopped":{},"fingerprint":{},"tried":{},"cache":{}}}"#,
+        quote(&e.key),
+        quote(&e.ip),
+        e.updated,
+        quote(&e.result),
+        e.failures,
+        e.next,
+        e.wait,
+        e.stopped,
+        quote(&e.fingerprint),
+        quote(&e.tried),
+        quote(&e.cache)
+    )
+}
+
+fn state_json(state: &State) -> String {
+    let records: Vec<String> = state.records.iter().map(entry_json).collect();
+    format!(
+        r#"{{"version":{},"records":[{}]}}"#,
+        state.version,
+        records.join(",")
+    )
+}
+
+/// The state from its JSON: unknown members ignored, absent ones default; a member of
+/// another type makes the whole file unreadable.
+pub fn parse_state_json(v: &Json) -> Option<State> {
+    let version = num(v.get("version"))?;
+    let records = match v.get("records") {
+        Json::Null => Vec::new(),
+        Json::Arr(items) => items.iter().map(entry_from).collect::<Option<_>>()?,
+        _ => return None,
+    };
+    Some(State {
+        version: u32::try_from(version).ok()?,
+        records,
+    })
+}
+
+fn entry_from(v: &Json) -> Option<Entry> {
+    if !matches!(v, Json::Obj(_)) {
+        return None;
+    }
+    let text = |key| match v.get(key) {
+        Json::Null => Some(String::new()),
+        Json::Str(s) => Some(s.clone()),
+        _ => None,
+    };
+    let stopped = match v.get("stopped") {
+        Json::Null => false,
+        b => b.bool()?,
+    };
+    Some(Entry {
+        key: text("key")?,
+        ip: text("ip")?,
+        updated: num(v.get("updated"))?,
+        result: text("result")?,
+        failures: u32::try_from(num(v.get("failures"))?).ok()?,
+        next: num(v.get("next"))?,
+        wait: num(v.get("wait"))?,
+        stopped,
+        fingerprint: text("fingerprint")?,
+        tried: text("tried")?,
+        cache: text("cache")?,
+    })
+}
+
+/// A whole non-negative number (0 when absent).
+fn num(v: &Json) -> Option<u64> {
+    match v {
+        Json::Null => Some(0),
+        Json::Num(n) => n.parse().ok(),
+        _ => None,
+    }
+}
+
 /// The JSON body followed by a trailer line holding its length and FNV-1a checksum.
 pub fn serialize_state(state: &State) -> Vec<u8> {
     let mut state = state.clone();
     state.version = STATE_VERSION;
-    let body = state.serialize_json();
+    let body = state_json(&state);
     let mut out = body.clone().into_bytes();
     out.extend_from_slice(
         format!("\n{TRAILER}{} {:016x}\n", body.len(), checksum(&body)).as_bytes(),
@@ -198,8 +263,7 @@ pub fn serialize_state(state: &State) -> Vec<u8> {
     out
 }
 
-/// Verifies the trailer and the JSON grammar before nanoserde parses (it can hang or panic
-/// on truncated input).
+/// Verifies the trailer and the entry count, then reads the JSON.
 pub fn parse_state(bytes: &[u8], max_entries: usize) -> Result<State, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("empty file".to_string());
@@ -227,7 +291,8 @@ pub fn parse_state(bytes: &[u8], max_entries: usize) -> Result<State, String> {
             "holds {entries} entries, more than the {max_entries} this configuration can use"
         ));
     }
-    let state: State = parse_json(body)?;
+    let tree = Json::parse(body)?;
+    let state = parse_state_json(&tree).ok_or("unexpected JSON (a member of the wrong type)")?;
     if state.version != STATE_VERSION {
         return Err(format!("unknown version {}", state.version));
     }
@@ -235,7 +300,7 @@ pub fn parse_state(bytes: &[u8], max_entries: usize) -> Result<State, String> {
 }
 
 /// The objects directly inside the top-level object's arrays (the `records`), counted before
-/// nanoserde allocates one entry for each. Linear, and safe on any text.
+/// the JSON reader allocates one entry for each. Linear, and safe on any text.
 fn count_entries(body: &str) -> usize {
     let (mut depth, mut count, mut in_string, mut escaped) = (0usize, 0usize, false, false);
     for b in body.bytes() {

@@ -117,6 +117,10 @@ fn a_concurrent_run_exits_4_at_once() {
         "{}",
         second.stderr
     );
+    // Under -q (cron, hotplug) a held lock is normal: exit 4 and nothing said.
+    let quiet = env.run(&["-q"]);
+    expect_code(&quiet, 4);
+    assert_eq!(quiet.stderr, "", "a held lock is not a warning");
     assert!(
         second.elapsed < Duration::from_secs(3),
         "took {:?}",

@@ -141,6 +141,14 @@ pub const RECORDS: &[(&str, &str)] = &[
         "route53",
         "zone = \"example.com\"\nname = \"home\"\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_access_key = \"s3cr3t\"\n",
     ),
+    (
+        "aliyun",
+        "domain = \"example.com\"\nname = \"home\"\naccess_key_id = \"id\"\naccess_key_secret = \"s3cret\"\n",
+    ),
+    (
+        "dnspod",
+        "domain = \"example.com\"\nname = \"home\"\nsecret_id = \"AKIDx\"\nsecret_key = \"s3cret\"\n",
+    ),
 ];
 
 /// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset.

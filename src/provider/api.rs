@@ -5,8 +5,7 @@ use crate::error::Error;
 use crate::family::Family;
 use crate::fields::Secret;
 use crate::http::{Client, Reply, Request};
-use crate::json::{Json, parse_json};
-use nanoserde::DeJson;
+use crate::json::Json;
 use std::net::IpAddr;
 
 /// Sends one request of an exchange and returns the reply: the network in `update`, scripted
@@ -62,12 +61,6 @@ pub fn bearer(req: Request, token: &Secret) -> Request {
 /// Whether a record's text is `ip`, however the provider spells the address.
 pub fn holds(text: &str, ip: IpAddr) -> bool {
     text.trim().parse::<IpAddr>() == Ok(ip)
-}
-
-/// The body as `T`; JSON that does not fit is transient: `<provider>: unexpected <what> (...)`.
-pub fn parse_body<T: DeJson>(reply: &Reply, provider: &str, what: &str) -> Result<T, Error> {
-    parse_json::<T>(&reply.text())
-        .map_err(|e| Error::transient(format!("{provider}: unexpected {what} ({e})")))
 }
 
 /// The body as a JSON tree; anything but one complete JSON value is transient:

@@ -4,7 +4,6 @@ use super::{Addrs, Planned, Provider, Success, classify_status, first_line, said
 use crate::error::Error;
 use crate::fields::{Fields, Secret};
 use crate::http::{Reply, Request};
-use nanoserde::DeJson;
 
 pub const DEFAULT_SERVER: &str = "https://update.dedyn.io";
 /// deSEC throttles dynDNS updates to one per minute per domain.
@@ -101,23 +100,16 @@ pub fn build_request(
         .basic_auth(domain, token)
 }
 
-/// The body of a DRF error rendered as JSON (deSEC's dynDNS view usually sends the detail
-/// as plain text instead).
-#[derive(DeJson)]
-struct Detail {
-    #[nserde(default)]
-    detail: String,
-}
-
-/// What deSEC said, for a log line: the `detail` of a JSON error, else the text.
+/// What deSEC said, for a log line: the `detail` of a DRF error rendered as JSON, else the
+/// text (deSEC's dynDNS view usually sends the detail as plain text).
 fn desec_said(reply: &Reply) -> String {
     let text = reply.text();
     let text = text.trim();
     if text.starts_with('{')
-        && let Ok(d) = crate::json::parse_json::<Detail>(text)
-        && !d.detail.trim().is_empty()
+        && let Ok(d) = crate::json::Json::parse(text)
+        && let Some(detail) = d.get("detail").str().filter(|d| !d.trim().is_empty())
     {
-        return said(&d.detail);
+        return said(detail);
     }
     said(text)
 }

@@ -1,12 +1,12 @@
 //! Gandi LiveDNS v5 (https://api.gandi.net/docs/livedns/): read the rrset, replace it with PUT only when its values or TTL differ.
-use super::api::{SendFn, bearer, holds, parse_body, token_error, unknown_zone, update_each};
+use super::api::{SendFn, bearer, holds, parse_value, token_error, unknown_zone, update_each};
 use super::names::{full_name, zone_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, Success, short};
 use crate::error::Error;
 use crate::family::Family;
 use crate::fields::{Fields, Secret};
 use crate::http::{Client, Method, Reply, Request};
-use nanoserde::{DeJson, SerJson};
+use crate::json::Json;
 use std::net::IpAddr;
 
 pub const DEFAULT_SERVER: &str = "https://api.gandi.net";
@@ -57,11 +57,8 @@ impl Gandi {
     }
 
     pub fn build_put(&self, rr: &str, ip: IpAddr, ttl: u64) -> Request {
-        let body = Rrset {
-            rrset_values: vec![ip.to_string()],
-            rrset_ttl: ttl,
-        };
-        let req = Request::json(Method::Put, self.url(rr), body.serialize_json(), false);
+        let body = format!(r#"{{"rrset_values":["{ip}"],"rrset_ttl":{ttl}}}"#);
+        let req = Request::json(Method::Put, self.url(rr), body, false);
         bearer(req, &self.token)
     }
 
@@ -115,34 +112,6 @@ impl Provider for Gandi {
     }
 }
 
-#[derive(SerJson)]
-struct Rrset {
-    rrset_values: Vec<String>,
-    rrset_ttl: u64,
-}
-
-#[derive(DeJson, Default)]
-struct RrsetJson {
-    #[nserde(default)]
-    rrset_type: String,
-    /// 0 when absent.
-    #[nserde(default)]
-    rrset_ttl: u64,
-    #[nserde(default)]
-    rrset_values: Vec<String>,
-}
-
-/// The answer to a PUT: `{"message": "DNS Record Created"}`.
-#[derive(DeJson, Default)]
-struct Created {
-    #[nserde(default)]
-    #[expect(
-        dead_code,
-        reason = "read only to check that the reply is Gandi's JSON"
-    )]
-    message: String,
-}
-
 /// The rrset as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {
@@ -154,17 +123,36 @@ pub struct Existing {
 pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Existing>, Error> {
     match reply.status {
         200 => {
-            let rrset: RrsetJson = parse_body(reply, "Gandi", "rrset reply")?;
-            if !rrset.rrset_type.eq_ignore_ascii_case(rr) {
+            let rrset = parse_value(reply, "Gandi", "rrset reply")?;
+            let kind = rrset.get("rrset_type").str().unwrap_or_default();
+            if !kind.eq_ignore_ascii_case(rr) {
                 return Err(Error::transient(format!(
                     "Gandi: asked for the {rr} rrset, got {:?}",
-                    short(&rrset.rrset_type)
+                    short(kind)
                 )));
             }
-            Ok(Some(Existing {
-                values: rrset.rrset_values,
-                ttl: Some(rrset.rrset_ttl).filter(|t| *t > 0),
-            }))
+            let values = rrset
+                .get("rrset_values")
+                .items()
+                .iter()
+                .map(|v| v.str().map(str::to_string));
+            let Some(values) = values.collect::<Option<Vec<String>>>() else {
+                return Err(Error::transient(
+                    "Gandi: unexpected rrset reply (a value that is not text)",
+                ));
+            };
+            let ttl = match rrset.get("rrset_ttl") {
+                Json::Null => None,
+                t => match t.int() {
+                    Some(t) => Some(t).filter(|t| *t > 0).map(|t| t as u64),
+                    None => {
+                        return Err(Error::transient(
+                            "Gandi: unexpected rrset reply (a TTL that is not a number)",
+                        ));
+                    }
+                },
+            };
+            Ok(Some(Existing { values, ttl }))
         }
         404 => Ok(None),
         _ => Err(api_error(reply)),
@@ -176,7 +164,8 @@ pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Existing>, Error> {
 pub fn parse_put(reply: &Reply, zone: &str) -> Result<Success, Error> {
     match reply.status {
         200 | 201 => {
-            parse_body::<Created>(reply, "Gandi", "reply to the update").map(|_| Success::Updated)
+            // `{"message": "DNS Record Created"}`: read only to check that it is Gandi's JSON.
+            parse_value(reply, "Gandi", "reply to the update").map(|_| Success::Updated)
         }
         404 => Err(unknown_zone(
             reply,

@@ -1,11 +1,15 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
 #[cfg(feature = "api")]
+pub mod aliyun;
+#[cfg(feature = "api")]
 pub mod api;
 #[cfg(feature = "api")]
 pub mod cloudflare;
 pub mod desec;
 #[cfg(feature = "api")]
 pub mod digitalocean;
+#[cfg(feature = "api")]
+pub mod dnspod;
 pub mod duckdns;
 pub mod dyndns2;
 pub mod dynv6;
@@ -24,6 +28,10 @@ pub mod reply;
 pub mod rfc2136;
 #[cfg(feature = "api")]
 pub mod route53;
+#[cfg(feature = "api")]
+pub mod sign_acs;
+#[cfg(feature = "api")]
+pub mod sign_tc3;
 #[cfg(feature = "api")]
 pub mod sigv4;
 #[cfg(test)]
@@ -224,6 +232,10 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
     #[cfg(feature = "api")]
     ("route53", |f| boxed(route53::Route53::from_config(f))),
+    #[cfg(feature = "api")]
+    ("aliyun", |f| boxed(aliyun::Aliyun::from_config(f))),
+    #[cfg(feature = "api")]
+    ("dnspod", |f| boxed(dnspod::DnsPod::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.

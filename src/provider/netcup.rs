@@ -1,21 +1,19 @@
 //! netcup CCP DNS API (https://ccp.netcup.net/run/webservice/servers/endpoint.php, JSON at `?JSON`): one session per run — login, infoDnsRecords, updateDnsRecords, always logout.
-use super::api::{SendFn, holds, send_logged};
+use super::api::{SendFn, holds, parse_value, send_logged};
 use super::names::{is_within, parse_record_name, required_name};
 use super::{Addrs, Cache, Planned, Provider, Success, short, status_error};
 use crate::error::{Class, Error};
 use crate::family::Family;
 use crate::fields::{Fields, Secret};
 use crate::http::{Client, Method, Reply, Request};
-use crate::json::parse_json;
-use nanoserde::{DeJson, DeJsonErr, DeJsonState, SerJson};
+use crate::json::{Json, quote};
 use std::net::IpAddr;
-use std::str::Chars;
 
 pub const DEFAULT_SERVER: &str = "https://ccp.netcup.net";
 /// Added to a `server` given without a path; the JSON flavour is the `?JSON` query.
 pub const API_PATH: &str = "/run/webservice/servers/endpoint.php";
 /// netcup's `statuscode` for a request that went through.
-const STATUS_OK: u32 = 2000;
+const STATUS_OK: i64 = 2000;
 /// The API allows a number of requests per minute; past it, wait a minute.
 const RATE_LIMIT_WAIT_SECS: u64 = 60;
 
@@ -75,59 +73,57 @@ impl Netcup {
         }
     }
 
-    /// Every call is a POST of `{"action":..,"param":{..}}`; the body carries the key, so it
+    /// Every call is a POST of `{"action":..,"param":{..}}`: the account, the session when
+    /// there is one, then `extra` (each value already JSON). The body carries the key, so it
     /// is hidden whole when shown.
-    fn call(&self, action: &str, param: Param) -> Request {
-        let body = Call {
-            action: action.to_string(),
-            param,
-        };
-        Request::json(Method::Post, &self.url, body.serialize_json(), true)
-    }
-
-    fn param(&self, session: Option<&Session>) -> Param {
-        Param {
-            customernumber: self.customer.clone(),
-            apikey: self.apikey.expose().to_string(),
-            apipassword: None,
-            apisessionid: session.map(|s| s.id.clone()),
-            domainname: None,
-            dnsrecordset: None,
+    fn call(&self, action: &str, s: Option<&Session>, extra: &[(&str, String)]) -> Request {
+        let mut param = format!(
+            r#""customernumber":{},"apikey":{}"#,
+            quote(&self.customer),
+            quote(self.apikey.expose())
+        );
+        let session = s.map(|s| ("apisessionid", quote(&s.id)));
+        for (key, value) in session.iter().chain(extra) {
+            param.push_str(&format!(r#","{key}":{value}"#));
         }
+        let body = format!(r#"{{"action":{},"param":{{{param}}}}}"#, quote(action));
+        Request::json(Method::Post, &self.url, body, true)
     }
 
     pub fn build_login(&self) -> Request {
-        let mut p = self.param(None);
-        p.apipassword = Some(self.apipassword.expose().to_string());
-        self.call("login", p)
+        let password = quote(self.apipassword.expose());
+        self.call("login", None, &[("apipassword", password)])
     }
 
     pub fn build_info(&self, s: &Session) -> Request {
-        let mut p = self.param(Some(s));
-        p.domainname = Some(self.zone.clone());
-        self.call("infoDnsRecords", p)
+        self.call(
+            "infoDnsRecords",
+            Some(s),
+            &[("domainname", quote(&self.zone))],
+        )
     }
 
     /// Sets each `(id, ip)`: a record with an id is changed, one without is created.
     pub fn build_update(&self, s: &Session, records: &[(Option<String>, IpAddr)]) -> Request {
-        let dnsrecords = records
+        let dnsrecords: Vec<String> = records
             .iter()
-            .map(|(id, ip)| RecordOut {
-                id: id.clone(),
-                hostname: self.hostname().to_string(),
-                rr: Family::of(*ip).rr().to_string(),
-                destination: ip.to_string(),
-                deleterecord: false,
+            .map(|(id, ip)| {
+                let id = id.as_ref().map(|id| format!(r#""id":{},"#, quote(id)));
+                format!(
+                    r#"{{{}"hostname":{},"type":"{}","destination":"{ip}","deleterecord":false}}"#,
+                    id.unwrap_or_default(),
+                    quote(self.hostname()),
+                    Family::of(*ip).rr()
+                )
             })
             .collect();
-        let mut p = self.param(Some(s));
-        p.domainname = Some(self.zone.clone());
-        p.dnsrecordset = Some(RecordSet { dnsrecords });
-        self.call("updateDnsRecords", p)
+        let set = format!(r#"{{"dnsrecords":[{}]}}"#, dnsrecords.join(","));
+        let extra = [("domainname", quote(&self.zone)), ("dnsrecordset", set)];
+        self.call("updateDnsRecords", Some(s), &extra)
     }
 
     pub fn build_logout(&self, s: &Session) -> Request {
-        self.call("logout", self.param(Some(s)))
+        self.call("logout", Some(s), &[])
     }
 
     /// The whole session for `addrs`: login, then the work, then logout whatever happened.
@@ -299,94 +295,12 @@ impl Provider for Netcup {
     }
 }
 
-#[derive(SerJson)]
-struct Call {
-    action: String,
-    param: Param,
-}
-
-#[derive(SerJson)]
-struct Param {
-    customernumber: String,
-    apikey: String,
-    apipassword: Option<String>,
-    apisessionid: Option<String>,
-    domainname: Option<String>,
-    dnsrecordset: Option<RecordSet>,
-}
-
-#[derive(SerJson)]
-struct RecordSet {
-    dnsrecords: Vec<RecordOut>,
-}
-
-#[derive(SerJson)]
-struct RecordOut {
-    id: Option<String>,
-    hostname: String,
-    #[nserde(rename = "type")]
-    rr: String,
-    destination: String,
-    deleterecord: bool,
-}
-
-/// The Responsemessage every call answers with; `responsedata` is read separately, as it is
-/// an empty string on errors.
-#[derive(DeJson, Default)]
-struct Envelope {
-    #[nserde(default)]
-    status: String,
-    #[nserde(default)]
-    statuscode: u32,
-    #[nserde(default)]
-    shortmessage: String,
-    #[nserde(default)]
-    longmessage: String,
-}
-
-#[derive(DeJson, Default)]
-struct LoginJson {
-    #[nserde(default)]
-    responsedata: LoginData,
-}
-
-#[derive(DeJson, Default)]
-struct LoginData {
-    #[nserde(default)]
-    apisessionid: String,
-}
-
-#[derive(DeJson, Default)]
-struct RecordsJson {
-    #[nserde(default)]
-    responsedata: RecordsData,
-}
-
-#[derive(DeJson, Default)]
-struct RecordsData {
-    #[nserde(default)]
-    dnsrecords: Listed,
-}
-
-/// The record list, `None` when the answer has none.
-#[derive(Default)]
-struct Listed(Option<Vec<RecordIn>>);
-
-impl DeJson for Listed {
-    fn de_json(s: &mut DeJsonState, i: &mut Chars) -> Result<Listed, DeJsonErr> {
-        Ok(Listed(Some(Vec::de_json(s, i)?)))
-    }
-}
-
-#[derive(DeJson, Default, Clone, Debug)]
+/// One record of the zone as listed (id, hostname, type, destination).
+#[derive(Clone, Debug)]
 struct RecordIn {
-    #[nserde(default)]
     id: String,
-    #[nserde(default)]
     hostname: String,
-    #[nserde(default, rename = "type")]
     rr: String,
-    #[nserde(default)]
     destination: String,
 }
 
@@ -404,27 +318,30 @@ pub fn parse_answer(reply: &Reply, action: &str) -> Result<(), Error> {
             ),
         ));
     }
-    let e: Envelope = parse_json(&reply.text())
-        .map_err(|e| Error::transient(format!("netcup {action}: unexpected answer ({e})")))?;
-    if e.status == "success" && e.statuscode == STATUS_OK {
+    let e = parse_value(reply, &format!("netcup {action}"), "answer")?;
+    let text = |key| e.get(key).str().unwrap_or_default();
+    let (status, code) = (
+        text("status"),
+        e.get("statuscode").int().unwrap_or_default(),
+    );
+    if status == "success" && code == STATUS_OK {
         return Ok(());
     }
     let said = format!(
-        "netcup {action}: {} {}: {}",
-        e.statuscode,
-        short(&e.shortmessage),
-        short(&e.longmessage)
+        "netcup {action}: {code} {}: {}",
+        short(text("shortmessage")),
+        short(text("longmessage"))
     );
-    if e.longmessage.starts_with("More than ") {
+    if text("longmessage").starts_with("More than ") {
         return Err(Error::transient_after(said, RATE_LIMIT_WAIT_SECS));
     }
-    if e.status != "error" {
+    if status != "error" {
         return Err(Error::transient(format!(
             "{said} (status {:?})",
-            short(&e.status)
+            short(status)
         )));
     }
-    match (action, e.statuscode) {
+    match (action, code) {
         ("login", _) => Err(Error::fatal(format!(
             "{said}; check `customernumber`, `apikey` and `apipassword`"
         ))),
@@ -438,27 +355,39 @@ pub fn parse_answer(reply: &Reply, action: &str) -> Result<(), Error> {
 /// The session id from the answer to `login`.
 pub fn parse_login(reply: &Reply) -> Result<Session, Error> {
     parse_answer(reply, "login")?;
-    let login: LoginJson = parse_json(&reply.text())
-        .map_err(|e| Error::transient(format!("netcup login: unexpected answer ({e})")))?;
-    let id = login.responsedata.apisessionid;
-    if id.is_empty() {
-        return Err(Error::transient(
+    let login = parse_value(reply, "netcup login", "answer")?;
+    match login.get("responsedata").get("apisessionid").str() {
+        Some(id) if !id.is_empty() => Ok(Session { id: id.to_string() }),
+        _ => Err(Error::transient(
             "netcup login: no apisessionid in the answer",
-        ));
+        )),
     }
-    Ok(Session { id })
 }
 
-/// The zone's records from the answer to `infoDnsRecords` or `updateDnsRecords`.
+/// The zone's records from the answer to `infoDnsRecords` or `updateDnsRecords`; a record
+/// without the documented text members makes the whole list unreadable.
 fn parse_records(reply: &Reply, action: &str) -> Result<Vec<RecordIn>, Error> {
     parse_answer(reply, action)?;
-    let listed: RecordsJson = parse_json(&reply.text())
-        .map_err(|e| Error::transient(format!("netcup: unexpected record list ({e})")))?;
-    listed
-        .responsedata
-        .dnsrecords
-        .0
-        .ok_or_else(|| Error::transient("netcup: unexpected record list (no dnsrecords)"))
+    let listed = parse_value(reply, "netcup", "record list")?;
+    let Json::Arr(records) = listed.get("responsedata").get("dnsrecords") else {
+        return Err(Error::transient(
+            "netcup: unexpected record list (no dnsrecords)",
+        ));
+    };
+    let read = |r: &Json| {
+        let text = |key| r.get(key).str().map(str::to_string);
+        Some(RecordIn {
+            id: text("id")?,
+            hostname: text("hostname")?,
+            rr: text("type")?,
+            destination: text("destination")?,
+        })
+    };
+    records
+        .iter()
+        .map(read)
+        .collect::<Option<Vec<RecordIn>>>()
+        .ok_or_else(|| Error::transient("netcup: unexpected record list (a record without id, hostname, type or destination)"))
 }
 
 #[cfg(test)]

@@ -6,10 +6,8 @@ use crate::error::Error;
 use crate::family::Family;
 use crate::fields::{Fields, Secret};
 use crate::http::{Client, Method, Reply, Request};
-use crate::json::parse_json;
-use nanoserde::{DeJson, DeJsonErr, DeJsonState, DeJsonTok, SerJson};
+use crate::json::{Json, quote};
 use std::net::IpAddr;
-use std::str::Chars;
 
 pub const DEFAULT_SERVER: &str = "https://api.porkbun.com";
 /// Added to a `server` given without a path.
@@ -61,35 +59,31 @@ impl Porkbun {
         url
     }
 
-    pub fn build_retrieve(&self, rr: &str) -> Request {
-        let body = Keys {
-            apikey: self.api_key.expose().to_string(),
-            secretapikey: self.secret_api_key.expose().to_string(),
-        };
-        Request::json(
-            Method::Post,
-            self.url("retrieveByNameType", rr),
-            body.serialize_json(),
-            true,
+    /// `"apikey":..,"secretapikey":..`, the members every request starts with.
+    fn keys(&self) -> String {
+        format!(
+            r#""apikey":{},"secretapikey":{}"#,
+            quote(self.api_key.expose()),
+            quote(self.secret_api_key.expose())
         )
+    }
+
+    pub fn build_retrieve(&self, rr: &str) -> Request {
+        let body = format!("{{{}}}", self.keys());
+        Request::json(Method::Post, self.url("retrieveByNameType", rr), body, true)
     }
 
     /// Sets `content` and sends the record's own TTL and priority back, so they are kept:
     /// only the fields `editByNameType` documents (`content`, `ttl`, `prio`) and the keys.
     pub fn build_edit(&self, rr: &str, ip: IpAddr, existing: &Existing) -> Request {
-        let body = Edit {
-            apikey: self.api_key.expose().to_string(),
-            secretapikey: self.secret_api_key.expose().to_string(),
-            content: ip.to_string(),
-            ttl: existing.ttl.clone(),
-            prio: existing.prio.clone(),
-        };
-        Request::json(
-            Method::Post,
-            self.url("editByNameType", rr),
-            body.serialize_json(),
-            true,
-        )
+        let mut body = format!(r#"{{{},"content":"{ip}""#, self.keys());
+        for (key, value) in [("ttl", &existing.ttl), ("prio", &existing.prio)] {
+            if let Some(v) = value {
+                body.push_str(&format!(r#","{key}":{}"#, quote(v)));
+            }
+        }
+        body.push('}');
+        Request::json(Method::Post, self.url("editByNameType", rr), body, true)
     }
 
     /// Reads the record; edits it only when it holds another address, because Porkbun answers
@@ -159,63 +153,13 @@ impl Provider for Porkbun {
     }
 }
 
-#[derive(SerJson)]
-struct Keys {
-    apikey: String,
-    secretapikey: String,
-}
-
-#[derive(SerJson)]
-struct Edit {
-    apikey: String,
-    secretapikey: String,
-    content: String,
-    ttl: Option<String>,
-    prio: Option<String>,
-}
-
-/// Every Porkbun answer: `status` is `SUCCESS` or `ERROR` (with `message`, and `code` where
-/// Porkbun gives one).
-#[derive(DeJson, Default)]
-struct Envelope {
-    #[nserde(default)]
-    status: String,
-    #[nserde(default)]
-    code: String,
-    #[nserde(default)]
-    message: String,
-    #[nserde(default)]
-    records: Vec<RecordJson>,
-}
-
-#[derive(DeJson, Default)]
-struct RecordJson {
-    #[nserde(default, rename = "type")]
-    rr: String,
-    #[nserde(default)]
-    content: String,
-    #[nserde(default)]
-    ttl: Text,
-    #[nserde(default)]
-    prio: Text,
-}
-
 /// A string, a number or null: Porkbun documents numbers as strings (`"ttl":"600"`), and a
-/// bare number or a null is taken too. `None` when null or absent.
-#[derive(Default)]
-struct Text(Option<String>);
-
-impl DeJson for Text {
-    fn de_json(s: &mut DeJsonState, i: &mut Chars) -> Result<Text, DeJsonErr> {
-        let text = match s.tok {
-            DeJsonTok::Str => Some(s.as_string()?),
-            DeJsonTok::U64(n) => Some(n.to_string()),
-            DeJsonTok::I64(n) => Some(n.to_string()),
-            DeJsonTok::Null => None,
-            _ => return Err(s.err_token("string, number or null")),
-        };
-        s.next_tok(i)?;
-        Ok(Text(text))
+/// bare number or a null is taken too. `None` when null or absent; `Err` for anything else.
+fn text(v: &Json) -> Result<Option<String>, ()> {
+    match v {
+        Json::Str(s) | Json::Num(s) => Ok(Some(s.clone())),
+        Json::Null => Ok(None),
+        _ => Err(()),
     }
 }
 
@@ -231,23 +175,28 @@ pub struct Existing {
 /// would collapse them all into one address).
 pub fn parse_retrieve(reply: &Reply, rr: &str, fqdn: &str) -> Result<Existing, Error> {
     let envelope = parse_envelope(reply)?;
-    let records: Vec<RecordJson> = envelope
-        .records
-        .into_iter()
-        .filter(|r| r.rr.eq_ignore_ascii_case(rr))
-        .collect();
-    match records.as_slice() {
-        [] => Err(Error::fatal(format!(
+    let mut records = Vec::new();
+    for r in envelope.get("records").items() {
+        let (Some(kind), Some(content), Ok(ttl), Ok(prio)) = (
+            r.get("type").str(),
+            r.get("content").str(),
+            text(r.get("ttl")),
+            text(r.get("prio")),
+        ) else {
+            return Err(classify_status(reply, "record (not Porkbun's JSON)"));
+        };
+        if kind.eq_ignore_ascii_case(rr) {
+            let content = content.to_string();
+            records.push(Existing { content, ttl, prio });
+        }
+    }
+    match records.len() {
+        0 => Err(Error::fatal(format!(
             "no existing {rr} record for {fqdn} at Porkbun; create it first (ddnsup only edits)"
         ))),
-        [one] => Ok(Existing {
-            content: one.content.clone(),
-            ttl: one.ttl.0.clone(),
-            prio: one.prio.0.clone(),
-        }),
+        1 => Ok(records.swap_remove(0)),
         many => Err(Error::fatal(format!(
-            "{} {rr} records for {fqdn} at Porkbun; ddnsup keeps exactly one up to date, remove the others",
-            many.len()
+            "{many} {rr} records for {fqdn} at Porkbun; ddnsup keeps exactly one up to date, remove the others"
         ))),
     }
 }
@@ -258,13 +207,14 @@ pub fn parse_edit(reply: &Reply) -> Result<Success, Error> {
 }
 
 /// A `SUCCESS` envelope, or the failure the reply stands for.
-fn parse_envelope(reply: &Reply) -> Result<Envelope, Error> {
-    let Ok(envelope) = parse_json::<Envelope>(&reply.text()) else {
+fn parse_envelope(reply: &Reply) -> Result<Json, Error> {
+    let Ok(envelope) = Json::parse(&reply.text()) else {
         return Err(classify_status(reply, "reply (not Porkbun's JSON)"));
     };
-    match envelope.status.as_str() {
+    let said = |key| envelope.get(key).str().unwrap_or_default();
+    match said("status") {
         "SUCCESS" if reply.status == 200 => Ok(envelope),
-        "ERROR" => Err(classify_error(&envelope.code, &envelope.message, reply)),
+        "ERROR" => Err(classify_error(said("code"), said("message"), reply)),
         _ => Err(classify_status(reply, "reply")),
     }
 }

@@ -28,12 +28,7 @@ pub struct Signable<'a> {
 
 /// `20150830T123600Z` for a time in seconds since 1970.
 pub fn amz_date(secs: u64) -> String {
-    // format_utc: `2015-08-30 12:36:00 UTC`; its digits are the basic ISO 8601 form.
-    let digits: String = crate::clock::format_utc(secs)
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    format!("{}T{}Z", &digits[..8], &digits[8..])
+    crate::clock::format_iso8601(secs).replace(['-', ':'], "")
 }
 
 /// The canonical request and the signed header names (`host;x-amz-date`).

@@ -1,16 +1,12 @@
-//! Cloudflare API v4 calls, pure: the requests, reading each reply (its JSON shape is in
-//! `wire`), and sorting failures by their error codes.
+//! Cloudflare API v4 calls, pure: the requests, reading each reply (the envelope with
+//! `success` and `errors`, then `result`), and sorting failures by their error codes.
 use super::punycode::idn_to_unicode;
-use super::wire::{
-    ApiError, CreateBody, DnsRecord, Envelope, PatchBody, RecordReply, RecordsReply, ZonesReply,
-};
 use super::{Cloudflare, NewRecord};
 use crate::error::Error;
 use crate::family::Family;
 use crate::http::{Method, Reply, Request};
-use crate::json::parse_json;
+use crate::json::{Json, quote};
 use crate::provider::{Success, classify_status, short};
-use nanoserde::SerJson;
 use std::net::IpAddr;
 
 /// The wait after a rate limit without `Retry-After`: Cloudflare blocks for five minutes.
@@ -107,33 +103,46 @@ pub(super) struct FoundRecord {
 
 /// `{"content":"<ip>"}`.
 fn build_patch_body(ip: IpAddr) -> String {
-    PatchBody {
-        content: ip.to_string(),
-    }
-    .serialize_json()
+    format!(r#"{{"content":"{ip}"}}"#)
 }
 
 /// `{"type":"A","name":"<fqdn>","content":"<ip>","ttl":1,"proxied":false}`.
 fn build_create_body(name: &str, ip: IpAddr, new: NewRecord) -> String {
-    CreateBody {
-        kind: Family::of(ip).rr().to_string(),
-        name: name.to_string(),
-        content: ip.to_string(),
-        ttl: new.ttl,
-        proxied: new.proxied,
-    }
-    .serialize_json()
+    format!(
+        r#"{{"type":"{}","name":{},"content":"{ip}","ttl":{},"proxied":{}}}"#,
+        Family::of(ip).rr(),
+        quote(name),
+        new.ttl,
+        new.proxied
+    )
 }
 
 // ---- reply parsing (pure) ----
 
-/// A successful reply's text, or how it failed. `success:false` fails whatever the status.
-fn check_reply(reply: &Reply) -> Result<String, Fail> {
+/// A member that must be text when present: `Ok(None)` when absent or null.
+fn text<'a>(v: &'a Json, key: &str) -> Result<Option<&'a str>, ()> {
+    match v.get(key) {
+        Json::Null => Ok(None),
+        Json::Str(s) => Ok(Some(s)),
+        _ => Err(()),
+    }
+}
+
+/// `result` of a successful reply when it is an array of objects (zones or records).
+fn result_list(v: &Json) -> Option<&[Json]> {
+    match v.get("result") {
+        Json::Arr(items) if items.iter().all(|i| matches!(i, Json::Obj(_))) => Some(items),
+        _ => None,
+    }
+}
+
+/// A successful reply's JSON, or how it failed. `success:false` fails whatever the status.
+fn check_reply(reply: &Reply) -> Result<Json, Fail> {
     let text = reply.text();
     let ok_status = (200..300).contains(&reply.status);
-    match parse_json::<Envelope>(&text) {
-        Ok(env) if env.success && ok_status => Ok(text),
-        Ok(env) => Err(classify_failure(reply, &env.errors.unwrap_or_default())),
+    match Json::parse(&text) {
+        Ok(env) if env.get("success").bool() == Some(true) && ok_status => Ok(env),
+        Ok(env) => Err(classify_failure(reply, env.get("errors").items())),
         Err(_) if reply.status == 404 => Err(Fail::Gone(classify_status(reply, "reply"))),
         Err(e) if ok_status => Err(Fail::Other(Error::transient(format!(
             "Cloudflare answered HTTP {} without valid JSON ({e}): {:?}",
@@ -153,24 +162,16 @@ fn rate_limited(reply: &Reply, what: &str) -> Error {
 }
 
 /// Sorts a refused call by its error codes (those in `error_chain` too), then its status.
-fn classify_failure(reply: &Reply, errors: &[ApiError]) -> Fail {
+fn classify_failure(reply: &Reply, errors: &[Json]) -> Fail {
     let status = reply.status;
     let mut codes = Vec::new();
     let mut said = Vec::new();
     for e in errors {
-        codes.push(e.code);
-        said.push(format!(
-            "{} {}",
-            e.code,
-            short(e.message.as_deref().unwrap_or(""))
-        ));
-        for c in e.error_chain.iter().flatten() {
-            codes.push(c.code);
-            said.push(format!(
-                "{} {}",
-                c.code,
-                short(c.message.as_deref().unwrap_or(""))
-            ));
+        for c in std::iter::once(e).chain(e.get("error_chain").items()) {
+            let code = c.get("code").int().unwrap_or_default();
+            codes.push(code);
+            let message = c.get("message").str().unwrap_or_default();
+            said.push(format!("{code} {}", short(message)));
         }
     }
     let said = if said.is_empty() {
@@ -220,21 +221,26 @@ fn classify_failure(reply: &Reply, errors: &[ApiError]) -> Fail {
 /// The zone id from `GET /zones?name=<zone>`: the entry named `zone` (IDN zones are named
 /// in Unicode by Cloudflare); none is fatal.
 pub(super) fn parse_zones(reply: &Reply, zone: &str) -> Result<String, Error> {
-    let text = check_reply(reply).map_err(lookup_error)?;
-    let zones = parse_json::<ZonesReply>(&text)
-        .map_err(|e| Error::transient(format!("unexpected zone list: {e}")))?
-        .result
-        .ok_or_else(|| Error::transient("zone list without a result"))?;
-    let live = zones.iter().find(|z| {
-        z.name.as_deref().is_some_and(|n| same_zone(n, zone))
-            && z.status.as_deref() != Some("deleted")
-    });
+    let env = check_reply(reply).map_err(lookup_error)?;
+    let zones = result_list(&env).ok_or_else(|| Error::transient("zone list without a result"))?;
+    let mut live = None;
+    for z in zones {
+        let (Ok(id), Ok(name), Ok(status)) = (text(z, "id"), text(z, "name"), text(z, "status"))
+        else {
+            return Err(Error::transient(
+                "unexpected zone list: a member that is not text",
+            ));
+        };
+        if live.is_none() && name.is_some_and(|n| same_zone(n, zone)) && status != Some("deleted") {
+            live = Some(id);
+        }
+    }
     let Some(found) = live else {
         return Err(Error::fatal(format!(
             "zone {zone} not found: check `zone`, and that the token has Zone:Zone:Read on it"
         )));
     };
-    match found.id.as_deref() {
+    match found {
         Some(id) if valid_id(id) => Ok(id.to_string()),
         other => Err(Error::transient(format!(
             "zone {zone} listed with an unusable id {:?}",
@@ -250,27 +256,35 @@ pub(super) fn parse_records(
     name: &str,
     family: Family,
 ) -> Result<Option<FoundRecord>, Error> {
-    let text = check_reply(reply).map_err(lookup_error)?;
-    let records = parse_json::<RecordsReply>(&text)
-        .map_err(|e| Error::transient(format!("unexpected record list: {e}")))?
-        .result
-        .ok_or_else(|| Error::transient("record list without a result"))?;
+    let env = check_reply(reply).map_err(lookup_error)?;
+    let records =
+        result_list(&env).ok_or_else(|| Error::transient("record list without a result"))?;
     // The query filters already; a record that says it is another name or type is ignored.
-    let matching: Vec<&DnsRecord> = records
-        .iter()
-        .filter(|r| r.name.as_deref().is_none_or(|n| same_name(n, name)))
-        .filter(|r| {
-            r.kind
-                .as_deref()
-                .is_none_or(|k| k.eq_ignore_ascii_case(family.rr()))
-        })
-        .collect();
+    let mut matching = Vec::new();
+    for r in records {
+        let fields = (
+            text(r, "id"),
+            text(r, "name"),
+            text(r, "type"),
+            text(r, "content"),
+        );
+        let (Ok(id), Ok(listed), Ok(kind), Ok(content)) = fields else {
+            return Err(Error::transient(
+                "unexpected record list: a member that is not text",
+            ));
+        };
+        if listed.is_none_or(|n| same_name(n, name))
+            && kind.is_none_or(|k| k.eq_ignore_ascii_case(family.rr()))
+        {
+            matching.push((id, content));
+        }
+    }
     match matching.as_slice() {
         [] => Ok(None),
-        [one] => match one.id.as_deref() {
+        [(id, content)] => match id {
             Some(id) if valid_id(id) => Ok(Some(FoundRecord {
                 id: id.to_string(),
-                content: one.content.as_deref().and_then(|c| c.trim().parse().ok()),
+                content: content.and_then(|c| c.trim().parse().ok()),
             })),
             other => Err(Error::transient(format!(
                 "{} record listed with an unusable id {:?}",
@@ -288,33 +302,37 @@ pub(super) fn parse_records(
 
 /// The reply to a PATCH of the content to `ip`.
 pub(super) fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Fail> {
-    let text = check_reply(reply)?;
-    let record = parse_json::<RecordReply>(&text)
-        .map_err(|e| Fail::Other(Error::transient(format!("unexpected update reply: {e}"))))?
-        .result
-        .ok_or_else(|| Fail::Other(Error::transient("update reply without the record")))?;
-    match record
-        .content
-        .as_deref()
-        .map(|c| c.trim().parse::<IpAddr>())
-    {
+    let env = check_reply(reply)?;
+    let content = record_of(&env, "update")?.1;
+    match content.map(|c| c.trim().parse::<IpAddr>()) {
         None => Ok(Success::Updated),
         Some(Ok(now)) if now == ip => Ok(Success::Updated),
         Some(_) => Err(Fail::Other(Error::transient(format!(
             "Cloudflare answered the update with content {:?}, not {ip}",
-            short(record.content.as_deref().unwrap_or(""))
+            short(content.unwrap_or(""))
         )))),
     }
 }
 
 /// The reply to a create: the new record's id, when usable.
 pub(super) fn parse_created(reply: &Reply) -> Result<Option<String>, Fail> {
-    let text = check_reply(reply)?;
-    let record = parse_json::<RecordReply>(&text)
-        .map_err(|e| Fail::Other(Error::transient(format!("unexpected create reply: {e}"))))?
-        .result
-        .ok_or_else(|| Fail::Other(Error::transient("create reply without the record")))?;
-    Ok(record.id.filter(|id| valid_id(id)))
+    let env = check_reply(reply)?;
+    let id = record_of(&env, "create")?.0;
+    Ok(id.filter(|id| valid_id(id)).map(str::to_string))
+}
+
+/// The `id` and `content` of the record object in `result` (the answer to an update or a
+/// create), each absent when not given.
+fn record_of<'a>(env: &'a Json, what: &str) -> Result<(Option<&'a str>, Option<&'a str>), Fail> {
+    let record = env.get("result");
+    let unexpected = |m: &str| Fail::Other(Error::transient(format!("{what} reply {m}")));
+    if !matches!(record, Json::Obj(_)) {
+        return Err(unexpected("without the record"));
+    }
+    match (text(record, "id"), text(record, "content")) {
+        (Ok(id), Ok(content)) => Ok((id, content)),
+        _ => Err(unexpected("with a member that is not text")),
+    }
 }
 
 /// Ids go into URL paths: only letters, digits, `-` and `_`.

@@ -1,11 +1,10 @@
 //! Cloudflare API v4 (https://developers.cloudflare.com/api/resources/dns/subresources/records/methods/edit/): zone and record lookup, PATCH of the content, ids cached in the state.
 //!
 //! Here: the record's settings, the Provider impl and the per-run flow (cached ids, lookups,
-//! PATCH or create); `api` builds the requests and reads the replies, whose JSON shapes are in
-//! `wire`; `punycode` decodes IDN zone names.
+//! PATCH or create); `api` builds the requests and reads the replies; `punycode` decodes IDN
+//! zone names.
 mod api;
 mod punycode;
-mod wire;
 
 use super::{Addrs, Cache, Planned, Provider, Success, names};
 use crate::error::Error;
