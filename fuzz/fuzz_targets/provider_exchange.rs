@@ -1,5 +1,5 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! Alibaba Cloud DNS, DNSPod, Name.com, Spaceship, Linode, Scaleway), each step's reply fuzzed. The first line
+//! Alibaba Cloud DNS, DNSPod, Name.com, Spaceship, Linode, Scaleway, Route 53), each step's reply fuzzed. The first line
 //! names the provider, the addresses and the cached ids
 //! (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in turn,
 //! separated by NUL bytes (see `support::replies`). When they run out, the send fails.
@@ -17,6 +17,7 @@ use ddnsup_fuzz::provider::gandi::Gandi;
 use ddnsup_fuzz::provider::linode::Linode;
 use ddnsup_fuzz::provider::namecom::NameCom;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
+use ddnsup_fuzz::provider::route53::Route53;
 use ddnsup_fuzz::provider::scaleway::Scaleway;
 use ddnsup_fuzz::provider::spaceship::Spaceship;
 use ddnsup_fuzz::provider::{Addrs, Cache};
@@ -35,6 +36,7 @@ struct Providers {
     gandi: Gandi,
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
+    route53: Route53,
     aliyun: Aliyun,
     dnspod: DnsPod,
     namecom: NameCom,
@@ -57,6 +59,7 @@ fn providers() -> &'static Providers {
         gandi: build("gandi", Gandi::from_config),
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
+        route53: build("route53", Route53::from_config),
         aliyun: build("aliyun", Aliyun::from_config),
         dnspod: build("dnspod", DnsPod::from_config),
         namecom: build("namecom", NameCom::from_config),
@@ -130,6 +133,19 @@ fuzz_target!(|data: &[u8]| {
         "porkbun" => per_family(addrs, &answers, |send, ip| {
             let _ = p.porkbun.update_family(send, ip);
         }),
+        "route53" => {
+            let mut sent = 0;
+            let mut send = |_: &Request| {
+                sent += 1;
+                answers
+                    .borrow_mut()
+                    .next()
+                    .ok_or_else(|| Error::transient("no more replies"))
+            };
+            let results = p.route53.update_with(&mut send, addrs, &mut cache, 0);
+            assert_eq!(results.len(), addrs.list().len());
+            sent
+        }
         "aliyun" => per_family(addrs, &answers, |send, ip| {
             let family = Family::of(ip);
             let mut id = cache.get(family).to_string();

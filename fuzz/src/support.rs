@@ -138,6 +138,10 @@ pub const RECORDS: &[(&str, &str)] = &[
         "domain = \"example.com\"\nhost = \"sub\"\napi_key = \"pk1_0123\"\nsecret_api_key = \"sk1_4567\"\n",
     ),
     (
+        "route53",
+        "zone = \"example.com\"\nname = \"home\"\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_access_key = \"s3cr3t\"\n",
+    ),
+    (
         "aliyun",
         "domain = \"example.com\"\nname = \"home\"\naccess_key_id = \"id\"\naccess_key_secret = \"s3cret\"\n",
     ),

@@ -31,15 +31,20 @@ pub mod porkbun;
 pub mod reply;
 pub mod rfc2136;
 #[cfg(feature = "api")]
+pub mod route53;
+#[cfg(feature = "api")]
 pub mod scaleway;
 #[cfg(feature = "api")]
 pub mod sign_acs;
 #[cfg(feature = "api")]
 pub mod sign_tc3;
 #[cfg(feature = "api")]
+pub mod sigv4;
+#[cfg(feature = "api")]
 pub mod spaceship;
 #[cfg(test)]
 mod testutil;
+pub mod xml;
 
 pub use reply::*;
 
@@ -233,6 +238,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("hetzner", |f| boxed(hetzner::Hetzner::from_config(f))),
     #[cfg(feature = "api")]
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
+    #[cfg(feature = "api")]
+    ("route53", |f| boxed(route53::Route53::from_config(f))),
     #[cfg(feature = "api")]
     ("aliyun", |f| boxed(aliyun::Aliyun::from_config(f))),
     #[cfg(feature = "api")]
