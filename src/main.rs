@@ -21,6 +21,7 @@ mod json;
 mod lock;
 mod provider;
 mod state;
+mod template;
 mod toml;
 
 use cli::Parsed;

@@ -43,6 +43,8 @@ pub mod lock;
 pub mod provider;
 #[path = "../../src/state.rs"]
 pub mod state;
+#[path = "../../src/template.rs"]
+pub mod template;
 #[path = "../../src/toml/mod.rs"]
 pub mod toml;
 

@@ -115,6 +115,10 @@ pub const RECORDS: &[(&str, &str)] = &[
         "dyndns2",
         "server = \"https://members.dyndns.org\"\nhostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\n",
     ),
+    (
+        "custom",
+        "url = \"https://u.example/up?h={hostname}&ip={ip}\"\nhostname = \"myhome.example.org\"\nsuccess = [\"good\", \"nochg\"]\nfailure = [\"badauth\"]\n",
+    ),
     ("dynv6", "zone = \"myhome.dynv6.net\"\ntoken = \"t0k3n\"\n"),
     ("desec", "domain = \"myhome.dedyn.io\"\ntoken = \"t0k3n\"\n"),
     (
@@ -167,10 +171,15 @@ pub const RECORDS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset.
+/// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset (a URL
+/// preset gets a token too).
 pub fn record_keys(provider: &str) -> String {
     match RECORDS.iter().find(|(p, _)| *p == provider) {
         Some((_, keys)) => keys.to_string(),
+        None if crate::provider::presets::preset(provider).is_some() => {
+            "hostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\ntoken = \"t0k3n\"\n"
+                .to_string()
+        }
         None => {
             "hostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\n".to_string()
         }

@@ -50,7 +50,8 @@ impl Method {
 #[derive(Clone, PartialEq)]
 pub struct Request {
     pub method: Method,
-    /// Scheme, authority and path, without query: `https://host:port/path`.
+    /// Scheme, authority and path, without query: `https://host:port/path` (a template's URL
+    /// may hold its own query when `query` is empty).
     pub url: String,
     /// Query pairs, unencoded; `secret` values are redacted when shown.
     pub query: Vec<Param>,

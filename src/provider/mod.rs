@@ -5,6 +5,7 @@ pub mod aliyun;
 pub mod api;
 #[cfg(feature = "api")]
 pub mod cloudflare;
+pub mod custom;
 pub mod desec;
 #[cfg(feature = "api")]
 pub mod digitalocean;
@@ -28,6 +29,7 @@ pub mod names;
 pub mod netcup;
 #[cfg(feature = "api")]
 pub mod porkbun;
+pub mod presets;
 pub mod reply;
 pub mod rfc2136;
 #[cfg(feature = "api")]
@@ -222,6 +224,7 @@ const PROVIDERS: &[(&str, Build)] = &[
         boxed(cloudflare::Cloudflare::from_config(f))
     }),
     ("dyndns2", |f| boxed(dyndns2::Dyndns2::from_config(None, f))),
+    ("custom", |f| boxed(custom::Custom::from_config(None, f))),
     ("desec", |f| boxed(desec::Desec::from_config(f))),
     ("dynv6", |f| boxed(dynv6::Dynv6::from_config(f))),
     ("freedns", |f| boxed(freedns::FreeDns::from_config(f))),
@@ -258,6 +261,7 @@ const PROVIDERS: &[(&str, Build)] = &[
 pub fn provider_names() -> Vec<&'static str> {
     let mut names: Vec<&str> = PROVIDERS.iter().map(|(n, _)| *n).collect();
     names.extend(dyndns2::preset_names());
+    names.extend(presets::preset_names());
     names
 }
 
@@ -266,8 +270,11 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
     if let Some((_, build)) = PROVIDERS.iter().find(|(n, _)| *n == name) {
         return build(fields);
     }
-    match dyndns2::preset(name) {
-        Some(preset) => boxed(dyndns2::Dyndns2::from_config(Some(preset), fields)),
+    if let Some(preset) = dyndns2::preset(name) {
+        return boxed(dyndns2::Dyndns2::from_config(Some(preset), fields));
+    }
+    match presets::preset(name) {
+        Some(preset) => boxed(custom::Custom::from_config(Some(preset), fields)),
         None => Err(Error::Config(format!(
             "unknown provider \"{name}\" (known: {})",
             provider_names().join(", ")
