@@ -183,7 +183,8 @@ done
 command -v dpkg-deb >/dev/null || die "needs dpkg-deb (apt-get install dpkg)"
 if ((${#TARGETS[@]} == 0)); then
     for f in "$BINDIR"/ddnsup-*; do
-        [[ -f $f ]] && TARGETS+=("${f##*/ddnsup-}")
+        # TARGET:slim builds are for budgets, not packages.
+        [[ -f $f && $f != *:* ]] && TARGETS+=("${f##*/ddnsup-}")
     done
 fi
 ((${#TARGETS[@]})) || die "no ddnsup-TARGET binaries in $BINDIR"

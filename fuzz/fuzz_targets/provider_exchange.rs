@@ -1,8 +1,8 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! Alibaba Cloud DNS, DNSPod), each step's reply fuzzed. The first line names the provider, the
-//! addresses and the cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`);
-//! then the replies in turn, separated by NUL bytes (see `support::replies`). When they run
-//! out, the send fails.
+//! Alibaba Cloud DNS, DNSPod, Name.com, Spaceship, Linode, Scaleway, Route 53), each step's reply fuzzed. The first line
+//! names the provider, the addresses and the cached ids
+//! (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in turn,
+//! separated by NUL bytes (see `support::replies`). When they run out, the send fails.
 #![no_main]
 use ddnsup_fuzz::error::Error;
 use ddnsup_fuzz::family::Family;
@@ -14,7 +14,12 @@ use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::dnspod::DnsPod;
 use ddnsup_fuzz::provider::gandi::Gandi;
+use ddnsup_fuzz::provider::linode::Linode;
+use ddnsup_fuzz::provider::namecom::NameCom;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
+use ddnsup_fuzz::provider::route53::Route53;
+use ddnsup_fuzz::provider::scaleway::Scaleway;
+use ddnsup_fuzz::provider::spaceship::Spaceship;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
 use ddnsup_fuzz::toml;
@@ -31,8 +36,13 @@ struct Providers {
     gandi: Gandi,
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
+    route53: Route53,
     aliyun: Aliyun,
     dnspod: DnsPod,
+    namecom: NameCom,
+    spaceship: Spaceship,
+    linode: Linode,
+    scaleway: Scaleway,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -49,8 +59,13 @@ fn providers() -> &'static Providers {
         gandi: build("gandi", Gandi::from_config),
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
+        route53: build("route53", Route53::from_config),
         aliyun: build("aliyun", Aliyun::from_config),
         dnspod: build("dnspod", DnsPod::from_config),
+        namecom: build("namecom", NameCom::from_config),
+        spaceship: build("spaceship", Spaceship::from_config),
+        linode: build("linode", Linode::from_config),
+        scaleway: build("scaleway", Scaleway::from_config),
     })
 }
 
@@ -118,6 +133,19 @@ fuzz_target!(|data: &[u8]| {
         "porkbun" => per_family(addrs, &answers, |send, ip| {
             let _ = p.porkbun.update_family(send, ip);
         }),
+        "route53" => {
+            let mut sent = 0;
+            let mut send = |_: &Request| {
+                sent += 1;
+                answers
+                    .borrow_mut()
+                    .next()
+                    .ok_or_else(|| Error::transient("no more replies"))
+            };
+            let results = p.route53.update_with(&mut send, addrs, &mut cache, 0);
+            assert_eq!(results.len(), addrs.list().len());
+            sent
+        }
         "aliyun" => per_family(addrs, &answers, |send, ip| {
             let family = Family::of(ip);
             let mut id = cache.get(family).to_string();
@@ -131,6 +159,27 @@ fuzz_target!(|data: &[u8]| {
                 .dnspod
                 .update_family(send, ip, &mut id, &mut || 1_551_113_065);
             cache.set(family, id);
+        }),
+        "namecom" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut id = cache.get(family).to_string();
+            let _ = p.namecom.update_family(send, ip, &mut id);
+            cache.set(family, id);
+        }),
+        "spaceship" => per_family(addrs, &answers, |send, ip| {
+            let _ = p.spaceship.update_family(send, ip);
+        }),
+        "linode" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut ids = cache.get(family).to_string();
+            let _ = p.linode.update_family(send, ip, &mut ids);
+            cache.set(family, ids);
+        }),
+        "scaleway" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut seen = cache.get(family).to_string();
+            let _ = p.scaleway.update_family(send, ip, &mut seen);
+            cache.set(family, seen);
         }),
         _ => return,
     };

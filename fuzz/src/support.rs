@@ -142,12 +142,32 @@ pub const RECORDS: &[(&str, &str)] = &[
         "domain = \"example.com\"\nhost = \"sub\"\napi_key = \"pk1_0123\"\nsecret_api_key = \"sk1_4567\"\n",
     ),
     (
+        "route53",
+        "zone = \"example.com\"\nname = \"home\"\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_access_key = \"s3cr3t\"\n",
+    ),
+    (
         "aliyun",
         "domain = \"example.com\"\nname = \"home\"\naccess_key_id = \"id\"\naccess_key_secret = \"s3cret\"\n",
     ),
     (
         "dnspod",
         "domain = \"example.com\"\nname = \"home\"\nsecret_id = \"AKIDx\"\nsecret_key = \"s3cret\"\n",
+    ),
+    (
+        "namecom",
+        "domain = \"example.org\"\nname = \"www\"\nusername = \"me\"\ntoken = \"t0k3n\"\ncreate = true\n",
+    ),
+    (
+        "spaceship",
+        "domain = \"example.com\"\nname = \"home\"\napi_key = \"k3y\"\napi_secret = \"s3cret\"\ncreate = true\n",
+    ),
+    (
+        "linode",
+        "domain = \"example.com\"\nname = \"home\"\ntoken = \"t0k3n\"\ncreate = true\n",
+    ),
+    (
+        "scaleway",
+        "zone = \"example.com\"\nname = \"home\"\nsecret_key = \"k3y\"\ncreate = true\n",
     ),
 ];
 

@@ -20,7 +20,11 @@ pub mod freedns;
 pub mod gandi;
 #[cfg(feature = "api")]
 pub mod hetzner;
+#[cfg(feature = "api")]
+pub mod linode;
 pub mod namecheap;
+#[cfg(feature = "api")]
+pub mod namecom;
 pub mod names;
 #[cfg(feature = "api")]
 pub mod netcup;
@@ -30,11 +34,20 @@ pub mod presets;
 pub mod reply;
 pub mod rfc2136;
 #[cfg(feature = "api")]
+pub mod route53;
+#[cfg(feature = "api")]
+pub mod scaleway;
+#[cfg(feature = "api")]
 pub mod sign_acs;
 #[cfg(feature = "api")]
 pub mod sign_tc3;
+#[cfg(feature = "api")]
+pub mod sigv4;
+#[cfg(feature = "api")]
+pub mod spaceship;
 #[cfg(test)]
 mod testutil;
+pub mod xml;
 
 pub use reply::*;
 
@@ -230,9 +243,19 @@ const PROVIDERS: &[(&str, Build)] = &[
     #[cfg(feature = "api")]
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
     #[cfg(feature = "api")]
+    ("route53", |f| boxed(route53::Route53::from_config(f))),
+    #[cfg(feature = "api")]
     ("aliyun", |f| boxed(aliyun::Aliyun::from_config(f))),
     #[cfg(feature = "api")]
     ("dnspod", |f| boxed(dnspod::DnsPod::from_config(f))),
+    #[cfg(feature = "api")]
+    ("namecom", |f| boxed(namecom::NameCom::from_config(f))),
+    #[cfg(feature = "api")]
+    ("spaceship", |f| boxed(spaceship::Spaceship::from_config(f))),
+    #[cfg(feature = "api")]
+    ("linode", |f| boxed(linode::Linode::from_config(f))),
+    #[cfg(feature = "api")]
+    ("scaleway", |f| boxed(scaleway::Scaleway::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
