@@ -6,6 +6,7 @@ use crate::decide::{self, Decision, Reason, Skip};
 use crate::detect::{Family, source, with_host_id};
 use crate::error::Error;
 use crate::http::Client;
+use crate::notify::{self, Attempt};
 use crate::provider::{Addrs, Cache, Success};
 use crate::state::{self as statefile, Entry, Limits, State, StateFile};
 use std::collections::HashMap;
@@ -163,6 +164,7 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
         timeout_secs: config.timeout_secs,
     };
     let mut tally = Tally::default();
+    let mut happened = Vec::new();
 
     // What is decided before any address is known: stopped, backing off, forced...
     let gates: Vec<Vec<(Family, Option<Decision>)>> = config
@@ -192,6 +194,7 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
             if let Err(e) = &result {
                 log::warn!(target: "ddnsup", "{e}");
                 tally.transient += 1;
+                happened.push(notify::detection_failed(family, e.to_string()));
             }
             *found.slot(family) = Some(result);
         }
@@ -249,15 +252,33 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
             };
             let reason = reasons.iter().find(|(f, _)| *f == family).map(|(_, r)| *r);
             let old = state.entry(&record.key(family));
+            let updated = matches!(result, Ok(Success::Updated));
             let mut entry =
                 record_outcome(record, family, ip, reason, old, result, now, &mut tally);
             entry.cache = cache.get(family).to_string();
+            let (label, hostname) = (record.label(), record.provider.fqdn());
+            happened.extend(notify::events(&Attempt {
+                record: &label,
+                hostname: &hostname,
+                family,
+                ip,
+                before: old,
+                after: &entry,
+                updated,
+            }));
             state.set(entry);
         }
     }
 
     if !args.dry_run {
         save(&mut file, &mut state, config)?;
+        let found = |f| found.ok(f).map(|ip| ip.to_string()).unwrap_or_default();
+        crate::notify_send::send_all(
+            &config.notify,
+            &happened,
+            &found(Family::V4),
+            &found(Family::V6),
+        );
     }
     match tally {
         Tally {
@@ -397,7 +418,7 @@ fn save(file: &mut StateFile, state: &mut State, config: &Config) -> Result<(), 
 /// A last bound on the whole run, whatever a request or the resolver does.
 fn start_watchdog(config: &Config) {
     let sources = config.sources.v4.len() + config.sources.v6.len();
-    let requests = (sources + 2 * config.records.len()) as u64;
+    let requests = (sources + 2 * config.records.len() + config.notify.len()) as u64;
     let budget = config
         .timeout_secs
         .saturating_mul(requests.saturating_mul(3))
