@@ -43,6 +43,10 @@ fn check(config: &Config) -> Result<(), Error> {
     for r in &config.records {
         say!("  record {}: {} {}", r.index, r.label(), rrs(r));
     }
+    for n in &config.notify {
+        let on: Vec<&str> = n.on.iter().map(|e| e.name()).collect();
+        say!("  {}: on {}", n.label(), on.join(", "));
+    }
     say!("  state file: {}", config.state_file.display());
     Ok(())
 }
@@ -418,10 +422,12 @@ fn save(file: &mut StateFile, state: &mut State, config: &Config) -> Result<(), 
 /// A last bound on the whole run, whatever a request or the resolver does.
 fn start_watchdog(config: &Config) {
     let sources = config.sources.v4.len() + config.sources.v6.len();
-    let requests = (sources + 2 * config.records.len() + config.notify.len()) as u64;
+    let requests = (sources + 2 * config.records.len()) as u64;
+    let notify: u64 = config.notify.iter().map(|n| n.timeout_secs * 3).sum();
     let budget = config
         .timeout_secs
         .saturating_mul(requests.saturating_mul(3))
+        .saturating_add(notify)
         .saturating_add(10);
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(budget));

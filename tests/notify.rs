@@ -175,6 +175,15 @@ on = ["change", "recovery"]
     );
     let records = nc_record("home", &down) + &nc_record("nas", &rejecting) + &notify;
     env.write_config(3, &[source.url()], &records);
+    let check = env.run(&["check"]);
+    expect_code(&check, 0);
+    for want in [
+        format!("  notify 1 ({}): on change, failure, stopped\n", host(&all)),
+        format!("  notify 2 ({}): on stopped\n", host(&stops)),
+        format!("  notify 3 ({}): on change, recovery\n", host(&changes)),
+    ] {
+        assert!(check.stdout.contains(&want), "{want}{}", check.stdout);
+    }
 
     let out = env.run(&["-v"]);
     expect_code(&out, 3);

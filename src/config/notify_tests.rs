@@ -213,3 +213,16 @@ fn mistakes_name_the_entry_and_key() {
         "[[notify]]\nurl = \"https://x.example/\"\ntoken = \"t\"\nbody = '{\"k\":\"{token}\"}'\n";
     assert!(parse(in_body).is_ok());
 }
+
+#[test]
+fn the_readme_examples_are_valid() {
+    let readme = include_str!("../../README.md");
+    let section = &readme[readme.find("## Notifications").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + 8;
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let block = block.replace("token_file = \"/etc/ddnsup/hc-uuid\"", "token = \"uuid\"");
+    let block = block.replace("token_file = \"/etc/ddnsup/gotify-token\"", "token = \"t\"");
+    let n = parse(&block).unwrap();
+    assert_eq!(n.len(), 7);
+    assert!(matches!(n[6].target, Target::Command(_)));
+}
