@@ -385,7 +385,7 @@ url = "{}/x"
 url = "https://127.0.0.1:{closed}/x"
 
 [[notify]]
-command = ["/bin/sh", "-c", "exit 3"]
+command = ["sh", "-c", "exit 3"]
 
 [[notify]]
 command = ["/nonexistent/notify-hook"]
@@ -404,8 +404,8 @@ command = ["/nonexistent/notify-hook"]
     for want in [
         format!("notify 1 ({}): change not sent: HTTP 500", host(&err500)),
         format!("notify 2 (127.0.0.1:{closed}): change not sent: failed to reach"),
-        "notify 3 (/bin/sh): change not sent: exit status: 3".to_string(),
-        "notify 4 (/nonexistent/notify-hook): change not sent: cannot run".to_string(),
+        "notify 3 (sh): change not sent: exit status 3".to_string(),
+        "notify 4 (/nonexistent/notify-hook): change not sent: cannot run /nonexistent/notify-hook: not found".to_string(),
     ] {
         assert!(out.stderr.contains(&want), "{want}\n{}", out.stderr);
     }
