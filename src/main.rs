@@ -19,6 +19,8 @@ mod fsread;
 mod http;
 mod json;
 mod lock;
+mod notify;
+mod notify_send;
 mod provider;
 mod state;
 mod template;
