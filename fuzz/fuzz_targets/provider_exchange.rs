@@ -1,5 +1,5 @@
-//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun),
-//! each step's reply fuzzed. The first line names the provider, the addresses and the cached
+//! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
+//! GoDaddy), each step's reply fuzzed. The first line names the provider, the addresses and the cached
 //! ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in
 //! turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
 #![no_main]
@@ -11,6 +11,7 @@ use ddnsup_fuzz::provider::api::SendFn;
 use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::gandi::Gandi;
+use ddnsup_fuzz::provider::godaddy::GoDaddy;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
@@ -28,6 +29,7 @@ struct Providers {
     gandi: Gandi,
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
+    godaddy: GoDaddy,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -44,6 +46,7 @@ fn providers() -> &'static Providers {
         gandi: build("gandi", Gandi::from_config),
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
+        godaddy: build("godaddy", GoDaddy::from_config),
     })
 }
 
@@ -110,6 +113,12 @@ fuzz_target!(|data: &[u8]| {
         }),
         "porkbun" => per_family(addrs, &answers, |send, ip| {
             let _ = p.porkbun.update_family(send, ip);
+        }),
+        "godaddy" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut known = cache.get(family).to_string();
+            let _ = p.godaddy.update_family(send, ip, &mut known);
+            cache.set(family, known);
         }),
         _ => return,
     };

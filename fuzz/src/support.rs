@@ -137,6 +137,10 @@ pub const RECORDS: &[(&str, &str)] = &[
         "porkbun",
         "domain = \"example.com\"\nhost = \"sub\"\napi_key = \"pk1_0123\"\nsecret_api_key = \"sk1_4567\"\n",
     ),
+    (
+        "godaddy",
+        "domain = \"example.com\"\nname = \"home\"\nkey = \"k3y\"\nsecret = \"s3cret\"\n",
+    ),
 ];
 
 /// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset.

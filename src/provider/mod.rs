@@ -13,6 +13,8 @@ pub mod freedns;
 #[cfg(feature = "api")]
 pub mod gandi;
 #[cfg(feature = "api")]
+pub mod godaddy;
+#[cfg(feature = "api")]
 pub mod hetzner;
 pub mod namecheap;
 pub mod names;
@@ -217,6 +219,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("hetzner", |f| boxed(hetzner::Hetzner::from_config(f))),
     #[cfg(feature = "api")]
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
+    #[cfg(feature = "api")]
+    ("godaddy", |f| boxed(godaddy::GoDaddy::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
