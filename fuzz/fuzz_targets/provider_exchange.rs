@@ -1,7 +1,7 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! GoDaddy), each step's reply fuzzed. The first line names the provider, the addresses and the cached
-//! ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in
-//! turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
+//! GoDaddy, IONOS), each step's reply fuzzed. The first line names the provider, the addresses and
+//! the cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies
+//! in turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
 #![no_main]
 use ddnsup_fuzz::error::Error;
 use ddnsup_fuzz::family::Family;
@@ -12,6 +12,7 @@ use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::gandi::Gandi;
 use ddnsup_fuzz::provider::godaddy::GoDaddy;
+use ddnsup_fuzz::provider::ionos::Ionos;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
@@ -30,6 +31,7 @@ struct Providers {
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
     godaddy: GoDaddy,
+    ionos: Ionos,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -47,6 +49,7 @@ fn providers() -> &'static Providers {
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
         godaddy: build("godaddy", GoDaddy::from_config),
+        ionos: build("ionos", Ionos::from_config),
     })
 }
 
@@ -120,6 +123,15 @@ fuzz_target!(|data: &[u8]| {
             let _ = p.godaddy.update_family(send, ip, &mut known);
             cache.set(family, known);
         }),
+        "ionos" => {
+            let mut zone = String::new();
+            per_family(addrs, &answers, |send, ip| {
+                let family = Family::of(ip);
+                let mut known = cache.get(family).to_string();
+                let _ = p.ionos.update_family(send, ip, &mut known, &mut zone);
+                cache.set(family, known);
+            })
+        }
         _ => return,
     };
     assert!(sent <= limit, "{name} sent {sent} requests for {addrs:?}");

@@ -141,6 +141,10 @@ pub const RECORDS: &[(&str, &str)] = &[
         "godaddy",
         "domain = \"example.com\"\nname = \"home\"\nkey = \"k3y\"\nsecret = \"s3cret\"\n",
     ),
+    (
+        "ionos",
+        "zone = \"example.com\"\nname = \"home\"\napi_key = \"pfx.s3cret\"\n",
+    ),
 ];
 
 /// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset.

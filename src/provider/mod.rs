@@ -16,6 +16,8 @@ pub mod gandi;
 pub mod godaddy;
 #[cfg(feature = "api")]
 pub mod hetzner;
+#[cfg(feature = "api")]
+pub mod ionos;
 pub mod namecheap;
 pub mod names;
 #[cfg(feature = "api")]
@@ -221,6 +223,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
     #[cfg(feature = "api")]
     ("godaddy", |f| boxed(godaddy::GoDaddy::from_config(f))),
+    #[cfg(feature = "api")]
+    ("ionos", |f| boxed(ionos::Ionos::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
