@@ -21,6 +21,18 @@ pub fn format_utc(secs: u64) -> String {
     )
 }
 
+/// `2026-11-27T03:23:01Z` (ISO 8601, UTC), as request signers want it.
+pub fn format_iso8601(secs: u64) -> String {
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(secs / 86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// A duration as a person says it: `5 min`, `2 h 30 min`, `45 s`.
 pub fn format_duration(secs: u64) -> String {
     match secs {
@@ -56,6 +68,8 @@ mod tests {
         assert_eq!(format_utc(951_782_400), "2000-02-29 00:00:00 UTC");
         assert_eq!(format_utc(4_107_542_399), "2100-02-28 23:59:59 UTC");
         assert_eq!(format_utc(1_795_750_981), "2026-11-27 03:43:01 UTC");
+        assert_eq!(format_iso8601(1_551_113_065), "2019-02-25T16:44:25Z");
+        assert_eq!(format_iso8601(0), "1970-01-01T00:00:00Z");
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! GoDaddy, IONOS), each step's reply fuzzed. The first line names the provider, the addresses and
-//! the cached ids (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies
-//! in turn, separated by NUL bytes (see `support::replies`). When they run out, the send fails.
+//! Alibaba Cloud DNS, DNSPod, GoDaddy, IONOS), each step's reply fuzzed. The first line
+//! names the provider, the addresses and the cached ids
+//! (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in turn,
+//! separated by NUL bytes (see `support::replies`). When they run out, the send fails.
 #![no_main]
 use ddnsup_fuzz::error::Error;
 use ddnsup_fuzz::family::Family;
 use ddnsup_fuzz::fields::Fields;
 use ddnsup_fuzz::http::{Reply, Request};
+use ddnsup_fuzz::provider::aliyun::{Aliyun, Stamp};
 use ddnsup_fuzz::provider::api::SendFn;
 use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
+use ddnsup_fuzz::provider::dnspod::DnsPod;
 use ddnsup_fuzz::provider::gandi::Gandi;
 use ddnsup_fuzz::provider::godaddy::GoDaddy;
 use ddnsup_fuzz::provider::ionos::Ionos;
@@ -30,6 +33,8 @@ struct Providers {
     gandi: Gandi,
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
+    aliyun: Aliyun,
+    dnspod: DnsPod,
     godaddy: GoDaddy,
     ionos: Ionos,
 }
@@ -48,6 +53,8 @@ fn providers() -> &'static Providers {
         gandi: build("gandi", Gandi::from_config),
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
+        aliyun: build("aliyun", Aliyun::from_config),
+        dnspod: build("dnspod", DnsPod::from_config),
         godaddy: build("godaddy", GoDaddy::from_config),
         ionos: build("ionos", Ionos::from_config),
     })
@@ -116,6 +123,20 @@ fuzz_target!(|data: &[u8]| {
         }),
         "porkbun" => per_family(addrs, &answers, |send, ip| {
             let _ = p.porkbun.update_family(send, ip);
+        }),
+        "aliyun" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut id = cache.get(family).to_string();
+            let _ = p.aliyun.update_family(send, ip, &mut id, &mut Stamp::fresh);
+            cache.set(family, id);
+        }),
+        "dnspod" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut id = cache.get(family).to_string();
+            let _ = p
+                .dnspod
+                .update_family(send, ip, &mut id, &mut || 1_551_113_065);
+            cache.set(family, id);
         }),
         "godaddy" => per_family(addrs, &answers, |send, ip| {
             let family = Family::of(ip);

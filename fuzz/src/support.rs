@@ -138,6 +138,14 @@ pub const RECORDS: &[(&str, &str)] = &[
         "domain = \"example.com\"\nhost = \"sub\"\napi_key = \"pk1_0123\"\nsecret_api_key = \"sk1_4567\"\n",
     ),
     (
+        "aliyun",
+        "domain = \"example.com\"\nname = \"home\"\naccess_key_id = \"id\"\naccess_key_secret = \"s3cret\"\n",
+    ),
+    (
+        "dnspod",
+        "domain = \"example.com\"\nname = \"home\"\nsecret_id = \"AKIDx\"\nsecret_key = \"s3cret\"\n",
+    ),
+    (
         "godaddy",
         "domain = \"example.com\"\nname = \"home\"\nkey = \"k3y\"\nsecret = \"s3cret\"\n",
     ),

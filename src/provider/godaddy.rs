@@ -1,6 +1,6 @@
 //! GoDaddy Domains API (https://developer.godaddy.com/doc/endpoint/domains): read the records of a name and type, replace them only when they differ.
 use super::api::{SendFn, error_detail, holds, parse_value, update_each_cached};
-use super::names::{full_name, keyed_zone_and_inner_name};
+use super::names::{full_name, zone_at_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, StatusClass, Success};
 use crate::error::Error;
 use crate::family::Family;
@@ -42,7 +42,7 @@ pub struct Existing {
 impl GoDaddy {
     pub fn from_config(f: &mut Fields) -> Result<GoDaddy, Error> {
         let base = f.endpoint(DEFAULT_SERVER, API_PATH)?;
-        let (domain, name) = keyed_zone_and_inner_name(f, "domain")?;
+        let (domain, name) = zone_at_and_inner_name(f, "domain")?;
         let key = f.secret("key")?;
         let secret = f.secret("secret")?;
         let ttl = f

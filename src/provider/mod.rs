@@ -1,11 +1,15 @@
 //! The provider trait and the registry: one `match` from a config name to an implementation.
 #[cfg(feature = "api")]
+pub mod aliyun;
+#[cfg(feature = "api")]
 pub mod api;
 #[cfg(feature = "api")]
 pub mod cloudflare;
 pub mod desec;
 #[cfg(feature = "api")]
 pub mod digitalocean;
+#[cfg(feature = "api")]
+pub mod dnspod;
 pub mod duckdns;
 pub mod dyndns2;
 pub mod dynv6;
@@ -26,6 +30,10 @@ pub mod netcup;
 pub mod porkbun;
 pub mod reply;
 pub mod rfc2136;
+#[cfg(feature = "api")]
+pub mod sign_acs;
+#[cfg(feature = "api")]
+pub mod sign_tc3;
 #[cfg(test)]
 mod testutil;
 
@@ -221,6 +229,10 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("hetzner", |f| boxed(hetzner::Hetzner::from_config(f))),
     #[cfg(feature = "api")]
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
+    #[cfg(feature = "api")]
+    ("aliyun", |f| boxed(aliyun::Aliyun::from_config(f))),
+    #[cfg(feature = "api")]
+    ("dnspod", |f| boxed(dnspod::DnsPod::from_config(f))),
     #[cfg(feature = "api")]
     ("godaddy", |f| boxed(godaddy::GoDaddy::from_config(f))),
     #[cfg(feature = "api")]

@@ -85,14 +85,12 @@ pub fn required_name(f: &mut Fields, key: &str, hint: Option<&str>) -> Result<St
 /// The required `zone` and a `name` inside it (`home`, `@` for the apex, `*`), for APIs that
 /// address records relative to their zone; a full name under the zone is refused with a hint.
 pub fn zone_and_inner_name(f: &mut Fields) -> Result<(String, String), Error> {
-    keyed_zone_and_inner_name(f, "zone")
+    zone_at_and_inner_name(f, "zone")
 }
 
-/// Like [`zone_and_inner_name`], the zone under `zone_key` (`domain` for registrars).
-pub fn keyed_zone_and_inner_name(
-    f: &mut Fields,
-    zone_key: &str,
-) -> Result<(String, String), Error> {
+/// Like [`zone_and_inner_name`], with the zone under `zone_key` (`domain` for APIs that call
+/// it so).
+pub fn zone_at_and_inner_name(f: &mut Fields, zone_key: &str) -> Result<(String, String), Error> {
     let zone = required_name(f, zone_key, None)?;
     let name = match f.required_str("name")? {
         at if at == "@" => at,
