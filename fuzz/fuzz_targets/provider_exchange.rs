@@ -1,6 +1,6 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! Alibaba Cloud DNS, DNSPod, GoDaddy, IONOS), each step's reply fuzzed. The first line
-//! names the provider, the addresses and the cached ids
+//! Alibaba Cloud DNS, DNSPod, GoDaddy, IONOS, NameSilo), each step's reply fuzzed. The first
+//! line names the provider, the addresses and the cached ids
 //! (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in turn,
 //! separated by NUL bytes (see `support::replies`). When they run out, the send fails.
 #![no_main]
@@ -16,6 +16,7 @@ use ddnsup_fuzz::provider::dnspod::DnsPod;
 use ddnsup_fuzz::provider::gandi::Gandi;
 use ddnsup_fuzz::provider::godaddy::GoDaddy;
 use ddnsup_fuzz::provider::ionos::Ionos;
+use ddnsup_fuzz::provider::namesilo::NameSilo;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
@@ -37,6 +38,7 @@ struct Providers {
     dnspod: DnsPod,
     godaddy: GoDaddy,
     ionos: Ionos,
+    namesilo: NameSilo,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -57,6 +59,7 @@ fn providers() -> &'static Providers {
         dnspod: build("dnspod", DnsPod::from_config),
         godaddy: build("godaddy", GoDaddy::from_config),
         ionos: build("ionos", Ionos::from_config),
+        namesilo: build("namesilo", NameSilo::from_config),
     })
 }
 
@@ -153,6 +156,12 @@ fuzz_target!(|data: &[u8]| {
                 cache.set(family, known);
             })
         }
+        "namesilo" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut known = cache.get(family).to_string();
+            let _ = p.namesilo.update_family(send, ip, &mut known);
+            cache.set(family, known);
+        }),
         _ => return,
     };
     assert!(sent <= limit, "{name} sent {sent} requests for {addrs:?}");

@@ -153,6 +153,10 @@ pub const RECORDS: &[(&str, &str)] = &[
         "ionos",
         "zone = \"example.com\"\nname = \"home\"\napi_key = \"pfx.s3cret\"\n",
     ),
+    (
+        "namesilo",
+        "domain = \"example.com\"\nname = \"home\"\napi_key = \"k3y\"\n",
+    ),
 ];
 
 /// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset.

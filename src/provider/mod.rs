@@ -25,6 +25,8 @@ pub mod ionos;
 pub mod namecheap;
 pub mod names;
 #[cfg(feature = "api")]
+pub mod namesilo;
+#[cfg(feature = "api")]
 pub mod netcup;
 #[cfg(feature = "api")]
 pub mod porkbun;
@@ -237,6 +239,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("godaddy", |f| boxed(godaddy::GoDaddy::from_config(f))),
     #[cfg(feature = "api")]
     ("ionos", |f| boxed(ionos::Ionos::from_config(f))),
+    #[cfg(feature = "api")]
+    ("namesilo", |f| boxed(namesilo::NameSilo::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
