@@ -6,6 +6,7 @@ use crate::decide::{self, Decision, Reason, Skip};
 use crate::detect::{Family, source, with_host_id};
 use crate::error::Error;
 use crate::http::Client;
+use crate::notify::{self, Attempt};
 use crate::provider::{Addrs, Cache, Success};
 use crate::state::{self as statefile, Entry, Limits, State, StateFile};
 use std::collections::HashMap;
@@ -41,6 +42,10 @@ fn check(config: &Config) -> Result<(), Error> {
     );
     for r in &config.records {
         say!("  record {}: {} {}", r.index, r.label(), rrs(r));
+    }
+    for n in &config.notify {
+        let on: Vec<&str> = n.on.iter().map(|e| e.name()).collect();
+        say!("  {}: on {}", n.label(), on.join(", "));
     }
     say!("  state file: {}", config.state_file.display());
     Ok(())
@@ -163,6 +168,7 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
         timeout_secs: config.timeout_secs,
     };
     let mut tally = Tally::default();
+    let mut happened = Vec::new();
 
     // What is decided before any address is known: stopped, backing off, forced...
     let gates: Vec<Vec<(Family, Option<Decision>)>> = config
@@ -192,6 +198,7 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
             if let Err(e) = &result {
                 log::warn!(target: "ddnsup", "{e}");
                 tally.transient += 1;
+                happened.push(notify::detection_failed(family, e.to_string()));
             }
             *found.slot(family) = Some(result);
         }
@@ -249,15 +256,33 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
             };
             let reason = reasons.iter().find(|(f, _)| *f == family).map(|(_, r)| *r);
             let old = state.entry(&record.key(family));
+            let updated = matches!(result, Ok(Success::Updated));
             let mut entry =
                 record_outcome(record, family, ip, reason, old, result, now, &mut tally);
             entry.cache = cache.get(family).to_string();
+            let (label, hostname) = (record.label(), record.provider.fqdn());
+            happened.extend(notify::events(&Attempt {
+                record: &label,
+                hostname: &hostname,
+                family,
+                ip,
+                before: old,
+                after: &entry,
+                updated,
+            }));
             state.set(entry);
         }
     }
 
     if !args.dry_run {
         save(&mut file, &mut state, config)?;
+        let found = |f| found.ok(f).map(|ip| ip.to_string()).unwrap_or_default();
+        crate::notify_send::send_all(
+            &config.notify,
+            &happened,
+            &found(Family::V4),
+            &found(Family::V6),
+        );
     }
     match tally {
         Tally {
@@ -398,9 +423,11 @@ fn save(file: &mut StateFile, state: &mut State, config: &Config) -> Result<(), 
 fn start_watchdog(config: &Config) {
     let sources = config.sources.v4.len() + config.sources.v6.len();
     let requests = (sources + 2 * config.records.len()) as u64;
+    let notify: u64 = config.notify.iter().map(|n| n.timeout_secs * 3).sum();
     let budget = config
         .timeout_secs
         .saturating_mul(requests.saturating_mul(3))
+        .saturating_add(notify)
         .saturating_add(10);
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(budget));

@@ -193,6 +193,52 @@ impl<'a> Fields<'a> {
         Ok(Secret(value))
     }
 
+    /// An optional secret: `None` when neither `key` nor `key_file` is set.
+    pub fn secret_opt(&mut self, key: &str) -> Result<Option<Secret>, Error> {
+        let (inline, file) = (self.get(key)?, self.get(&format!("{key}_file"))?);
+        if inline.is_none() && file.is_none() {
+            return Ok(None);
+        }
+        self.secret(key).map(Some)
+    }
+
+    /// An array of strings (`["good", "nochg"]`).
+    pub fn str_list(&mut self, key: &str) -> Result<Option<Vec<String>>, Error> {
+        let Some(value) = self.get(key)? else {
+            return Ok(None);
+        };
+        let items = match value {
+            Value::Array(items) => items,
+            other => return Err(self.wrong_type(key, "list of strings", other)),
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item {
+                Value::String(s) => out.push(s.clone()),
+                other => return Err(self.wrong_type(key, "list of strings", other)),
+            }
+        }
+        self.seen.push((key.to_string(), out.join("\0")));
+        Ok(Some(out))
+    }
+
+    /// An inline table of strings (`{ "X-Key" = "..." }`), in the order written.
+    pub fn str_table(&mut self, key: &str) -> Result<Vec<(String, String)>, Error> {
+        let Some(table) = self.table(key)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (k, v) in &table.entries {
+            match v {
+                Value::String(s) => out.push((k.clone(), s.clone())),
+                other => return Err(self.wrong_type(&format!("{key}.{k}"), "string", other)),
+            }
+            self.seen
+                .push((format!("{key}.{k}"), out[out.len() - 1].1.clone()));
+        }
+        Ok(out)
+    }
+
     /// A secret that only lives in a file named by `key` (e.g. a whole TSIG key file). Its
     /// text joins the fingerprint, so editing the file counts as a configuration change.
     pub fn secret_file(&mut self, key: &str) -> Result<Option<Secret>, Error> {

@@ -48,13 +48,11 @@ impl Json {
     }
 
     /// Element `i` of an array; `Null` when absent.
-    #[allow(dead_code)] // until the API providers being added read with it
     pub fn at(&self, i: usize) -> &Json {
         self.items().get(i).unwrap_or(&NULL)
     }
 
     /// The elements of an array; none when this is not an array.
-    #[allow(dead_code)] // until the API providers being added read with it
     pub fn items(&self) -> &[Json] {
         match self {
             Json::Arr(items) => items,
@@ -77,7 +75,6 @@ impl Json {
         }
     }
 
-    #[allow(dead_code)] // until the API providers being added read with it
     pub fn bool(&self) -> Option<bool> {
         match self {
             Json::Bool(b) => Some(*b),
@@ -85,7 +82,6 @@ impl Json {
         }
     }
 
-    #[allow(dead_code)] // until the API providers being added read with it
     pub fn is_null(&self) -> bool {
         matches!(self, Json::Null)
     }

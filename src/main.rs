@@ -19,8 +19,11 @@ mod fsread;
 mod http;
 mod json;
 mod lock;
+mod notify;
+mod notify_send;
 mod provider;
 mod state;
+mod template;
 mod toml;
 
 use cli::Parsed;

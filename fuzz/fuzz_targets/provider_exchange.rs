@@ -1,6 +1,7 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! Alibaba Cloud DNS, DNSPod, GoDaddy, IONOS, NameSilo), each step's reply fuzzed. The first
-//! line names the provider, the addresses and the cached ids
+//! Alibaba Cloud DNS, DNSPod, GoDaddy, IONOS, NameSilo, Name.com, Spaceship, Linode, Scaleway,
+//! Route 53), each step's reply fuzzed. The first line names the provider, the addresses and
+//! the cached ids
 //! (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in turn,
 //! separated by NUL bytes (see `support::replies`). When they run out, the send fails.
 #![no_main]
@@ -16,8 +17,13 @@ use ddnsup_fuzz::provider::dnspod::DnsPod;
 use ddnsup_fuzz::provider::gandi::Gandi;
 use ddnsup_fuzz::provider::godaddy::GoDaddy;
 use ddnsup_fuzz::provider::ionos::Ionos;
+use ddnsup_fuzz::provider::linode::Linode;
+use ddnsup_fuzz::provider::namecom::NameCom;
 use ddnsup_fuzz::provider::namesilo::NameSilo;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
+use ddnsup_fuzz::provider::route53::Route53;
+use ddnsup_fuzz::provider::scaleway::Scaleway;
+use ddnsup_fuzz::provider::spaceship::Spaceship;
 use ddnsup_fuzz::provider::{Addrs, Cache};
 use ddnsup_fuzz::support::{addrs_of, first_line, record_keys, replies};
 use ddnsup_fuzz::toml;
@@ -34,11 +40,16 @@ struct Providers {
     gandi: Gandi,
     digitalocean: DigitalOcean,
     porkbun: Porkbun,
+    route53: Route53,
     aliyun: Aliyun,
     dnspod: DnsPod,
     godaddy: GoDaddy,
     ionos: Ionos,
     namesilo: NameSilo,
+    namecom: NameCom,
+    spaceship: Spaceship,
+    linode: Linode,
+    scaleway: Scaleway,
 }
 
 fn build<T>(name: &str, make: fn(&mut Fields) -> Result<T, Error>) -> T {
@@ -55,11 +66,16 @@ fn providers() -> &'static Providers {
         gandi: build("gandi", Gandi::from_config),
         digitalocean: build("digitalocean", DigitalOcean::from_config),
         porkbun: build("porkbun", Porkbun::from_config),
+        route53: build("route53", Route53::from_config),
         aliyun: build("aliyun", Aliyun::from_config),
         dnspod: build("dnspod", DnsPod::from_config),
         godaddy: build("godaddy", GoDaddy::from_config),
         ionos: build("ionos", Ionos::from_config),
         namesilo: build("namesilo", NameSilo::from_config),
+        namecom: build("namecom", NameCom::from_config),
+        spaceship: build("spaceship", Spaceship::from_config),
+        linode: build("linode", Linode::from_config),
+        scaleway: build("scaleway", Scaleway::from_config),
     })
 }
 
@@ -127,6 +143,19 @@ fuzz_target!(|data: &[u8]| {
         "porkbun" => per_family(addrs, &answers, |send, ip| {
             let _ = p.porkbun.update_family(send, ip);
         }),
+        "route53" => {
+            let mut sent = 0;
+            let mut send = |_: &Request| {
+                sent += 1;
+                answers
+                    .borrow_mut()
+                    .next()
+                    .ok_or_else(|| Error::transient("no more replies"))
+            };
+            let results = p.route53.update_with(&mut send, addrs, &mut cache, 0);
+            assert_eq!(results.len(), addrs.list().len());
+            sent
+        }
         "aliyun" => per_family(addrs, &answers, |send, ip| {
             let family = Family::of(ip);
             let mut id = cache.get(family).to_string();
@@ -161,6 +190,27 @@ fuzz_target!(|data: &[u8]| {
             let mut known = cache.get(family).to_string();
             let _ = p.namesilo.update_family(send, ip, &mut known);
             cache.set(family, known);
+        }),
+        "namecom" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut id = cache.get(family).to_string();
+            let _ = p.namecom.update_family(send, ip, &mut id);
+            cache.set(family, id);
+        }),
+        "spaceship" => per_family(addrs, &answers, |send, ip| {
+            let _ = p.spaceship.update_family(send, ip);
+        }),
+        "linode" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut ids = cache.get(family).to_string();
+            let _ = p.linode.update_family(send, ip, &mut ids);
+            cache.set(family, ids);
+        }),
+        "scaleway" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut seen = cache.get(family).to_string();
+            let _ = p.scaleway.update_family(send, ip, &mut seen);
+            cache.set(family, seen);
         }),
         _ => return,
     };

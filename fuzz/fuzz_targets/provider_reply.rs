@@ -1,9 +1,9 @@
-//! Every provider's reader of one HTTP reply, dyndns2 presets included. The input's first line
+//! Every provider's reader of one HTTP reply, dyndns2 and URL presets included. The input's first line
 //! names the provider and the addresses sent (`namecheap 81.2.69.160`); the rest is the reply
 //! (see `support::reply`).
 #![no_main]
 use ddnsup_fuzz::config::{Config, parse_config};
-use ddnsup_fuzz::provider::dyndns2::preset_names;
+use ddnsup_fuzz::provider::{dyndns2, presets};
 use ddnsup_fuzz::support::{RECORDS, addrs_of, first_line, record_keys, reply};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
@@ -13,7 +13,8 @@ fn configs() -> &'static Vec<(String, Config)> {
     static CONFIGS: OnceLock<Vec<(String, Config)>> = OnceLock::new();
     CONFIGS.get_or_init(|| {
         let names = RECORDS.iter().map(|(p, _)| p.to_string());
-        let names = names.chain(preset_names().into_iter().map(str::to_string));
+        let names = names.chain(dyndns2::preset_names().into_iter().map(str::to_string));
+        let names = names.chain(presets::preset_names().into_iter().map(str::to_string));
         names
             .map(|name| {
                 let keys = record_keys(&name);

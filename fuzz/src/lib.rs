@@ -39,10 +39,16 @@ pub mod http;
 pub mod json;
 #[path = "../../src/lock.rs"]
 pub mod lock;
+#[path = "../../src/notify.rs"]
+pub mod notify;
+#[path = "../../src/notify_send.rs"]
+pub mod notify_send;
 #[path = "../../src/provider/mod.rs"]
 pub mod provider;
 #[path = "../../src/state.rs"]
 pub mod state;
+#[path = "../../src/template.rs"]
+pub mod template;
 #[path = "../../src/toml/mod.rs"]
 pub mod toml;
 

@@ -115,6 +115,10 @@ pub const RECORDS: &[(&str, &str)] = &[
         "dyndns2",
         "server = \"https://members.dyndns.org\"\nhostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\n",
     ),
+    (
+        "custom",
+        "url = \"https://u.example/up?h={hostname}&ip={ip}\"\nhostname = \"myhome.example.org\"\nsuccess = [\"good\", \"nochg\"]\nfailure = [\"badauth\"]\n",
+    ),
     ("dynv6", "zone = \"myhome.dynv6.net\"\ntoken = \"t0k3n\"\n"),
     ("desec", "domain = \"myhome.dedyn.io\"\ntoken = \"t0k3n\"\n"),
     (
@@ -138,6 +142,10 @@ pub const RECORDS: &[(&str, &str)] = &[
         "domain = \"example.com\"\nhost = \"sub\"\napi_key = \"pk1_0123\"\nsecret_api_key = \"sk1_4567\"\n",
     ),
     (
+        "route53",
+        "zone = \"example.com\"\nname = \"home\"\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_access_key = \"s3cr3t\"\n",
+    ),
+    (
         "aliyun",
         "domain = \"example.com\"\nname = \"home\"\naccess_key_id = \"id\"\naccess_key_secret = \"s3cret\"\n",
     ),
@@ -157,12 +165,33 @@ pub const RECORDS: &[(&str, &str)] = &[
         "namesilo",
         "domain = \"example.com\"\nname = \"home\"\napi_key = \"k3y\"\n",
     ),
+    (
+        "namecom",
+        "domain = \"example.org\"\nname = \"www\"\nusername = \"me\"\ntoken = \"t0k3n\"\ncreate = true\n",
+    ),
+    (
+        "spaceship",
+        "domain = \"example.com\"\nname = \"home\"\napi_key = \"k3y\"\napi_secret = \"s3cret\"\ncreate = true\n",
+    ),
+    (
+        "linode",
+        "domain = \"example.com\"\nname = \"home\"\ntoken = \"t0k3n\"\ncreate = true\n",
+    ),
+    (
+        "scaleway",
+        "zone = \"example.com\"\nname = \"home\"\nsecret_key = \"k3y\"\ncreate = true\n",
+    ),
 ];
 
-/// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset.
+/// The keys of `provider`'s record: its own row, or the dyndns2 keys for a preset (a URL
+/// preset gets a token too).
 pub fn record_keys(provider: &str) -> String {
     match RECORDS.iter().find(|(p, _)| *p == provider) {
         Some((_, keys)) => keys.to_string(),
+        None if crate::provider::presets::preset(provider).is_some() => {
+            "hostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\ntoken = \"t0k3n\"\n"
+                .to_string()
+        }
         None => {
             "hostname = \"myhome.example.org\"\nusername = \"me\"\npassword = \"pw\"\n".to_string()
         }

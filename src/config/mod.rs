@@ -1,4 +1,6 @@
 //! The config file: TOML text -> validated `Config`, with errors that name the record and key.
+pub mod notify;
+
 use crate::detect::source::Source;
 use crate::detect::web::{DEFAULT_SOURCES_V4, DEFAULT_SOURCES_V6};
 use crate::detect::{Family, parse_host_id};
@@ -29,6 +31,7 @@ pub struct Config {
     pub refresh_secs: u64,
     pub sources: Sources,
     pub records: Vec<Record>,
+    pub notify: Vec<crate::notify::Notify>,
 }
 
 /// `[ip]`: where each family's address comes from.
@@ -140,6 +143,7 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
         None => read_ip(&Table::default(), dir)?,
     };
     let tables = top.tables("record")?;
+    let notify_tables = top.tables("notify")?;
     top.finish()?;
     if tables.is_empty() {
         return Err(Error::Config("no [[record]] to update".to_string()));
@@ -160,6 +164,11 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
         }
         records.push(record);
     }
+    let notify = notify_tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| notify::read_notify(i + 1, t, dir, timeout_secs))
+        .collect::<Result<_, _>>()?;
     Ok(Config {
         path: path.to_path_buf(),
         state_file,
@@ -168,6 +177,7 @@ fn read_top(mut top: Fields, path: &Path, dir: &Path) -> Result<Config, Error> {
         refresh_secs: refresh_days * 86_400,
         sources,
         records,
+        notify,
     })
 }
 

@@ -31,15 +31,17 @@ pub enum Method {
     Post,
     Put,
     Patch,
+    Delete,
 }
 
 impl Method {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Put => "PUT",
             Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
         }
     }
 }
@@ -48,7 +50,8 @@ impl Method {
 #[derive(Clone, PartialEq)]
 pub struct Request {
     pub method: Method,
-    /// Scheme, authority and path, without query: `https://host:port/path`.
+    /// Scheme, authority and path, without query: `https://host:port/path` (a template's URL
+    /// may hold its own query when `query` is empty).
     pub url: String,
     /// Query pairs, unencoded; `secret` values are redacted when shown.
     pub query: Vec<Param>,

@@ -1,5 +1,6 @@
 //! Plumbing shared by the JSON APIs that read a record before they change it (Porkbun, Gandi,
-//! DigitalOcean): the exchange of several requests, Bearer tokens, bodies and error replies.
+//! DigitalOcean, Linode, Scaleway): the exchange of several requests, Bearer tokens, bodies,
+//! error replies and rate-limit waits.
 use super::{Addrs, Cache, StatusClass, Success, short};
 use crate::error::Error;
 use crate::family::Family;
@@ -110,6 +111,29 @@ pub fn unknown_zone(reply: &Reply, provider: &str, what: &str) -> Error {
     ))
 }
 
+/// The longest wait a rate limit's reset time may ask for: the limits refill within an hour,
+/// so a longer one means a clock is off.
+pub const MAX_RESET_WAIT_SECS: u64 = 3600;
+
+/// Seconds until the UNIX time in `header` (a rate limit's reset, e.g. `X-RateLimit-Reset`),
+/// at most an hour; `None` without the header.
+pub fn reset_wait(reply: &Reply, header: &str, now: u64) -> Option<u64> {
+    let at: u64 = reply.header(header)?.trim().parse().ok()?;
+    Some(at.saturating_sub(now).min(MAX_RESET_WAIT_SECS))
+}
+
+/// `message` as an error of `class`; a busy server's wait is its `Retry-After`, else the time
+/// until the reset in `reset_header`.
+pub fn busy_error(reply: &Reply, class: StatusClass, message: String, reset_header: &str) -> Error {
+    let reset = reset_wait(reply, reset_header, crate::clock::now_secs());
+    match (class, reset) {
+        (StatusClass::Busy, Some(secs)) if reply.retry_after_secs().is_none() => {
+            Error::transient_after(message, secs)
+        }
+        _ => class.error(reply, message),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +145,57 @@ mod tests {
         assert!(holds(" 2A01:4F8:10:20:0:0:0:5\n", v6));
         assert!(!holds("2a01:4f8:10:20::6", v6));
         assert!(!holds("", v6));
+    }
+
+    #[test]
+    fn rate_limit_waits() {
+        let limited = |headers: &[(&str, &str)]| Reply {
+            status: 429,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: Vec::new(),
+        };
+        let r = limited(&[("x-ratelimit-reset", " 1731417200 ")]);
+        assert_eq!(
+            reset_wait(&r, "x-ratelimit-reset", 1_731_417_000),
+            Some(200)
+        );
+        assert_eq!(reset_wait(&r, "x-ratelimit-reset", 1_731_418_000), Some(0));
+        assert_eq!(
+            reset_wait(&r, "x-ratelimit-reset", 0),
+            Some(MAX_RESET_WAIT_SECS)
+        );
+        assert_eq!(reset_wait(&r, "ratelimit-reset", 0), None);
+        assert_eq!(
+            reset_wait(
+                &limited(&[("x-ratelimit-reset", "soon")]),
+                "x-ratelimit-reset",
+                0
+            ),
+            None
+        );
+        let busy = |r: &Reply| {
+            busy_error(
+                r,
+                StatusClass::of(r.status),
+                "m".into(),
+                "x-ratelimit-reset",
+            )
+        };
+        let soon = (crate::clock::now_secs() + 120).to_string();
+        let wait = busy(&limited(&[("x-ratelimit-reset", &soon)])).retry_after_secs();
+        assert!(matches!(wait, Some(118..=120)), "{wait:?}");
+        // Retry-After wins; a refused token is fatal whatever it says.
+        let both = limited(&[("retry-after", "30"), ("x-ratelimit-reset", &soon)]);
+        assert_eq!(busy(&both).retry_after_secs(), Some(30));
+        let refused = Reply {
+            status: 401,
+            ..limited(&[("x-ratelimit-reset", &soon)])
+        };
+        assert_eq!(busy(&refused).class(), crate::error::Class::Fatal);
+        assert_eq!(busy(&limited(&[])).retry_after_secs(), None);
     }
 
     #[test]

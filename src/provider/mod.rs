@@ -5,6 +5,7 @@ pub mod aliyun;
 pub mod api;
 #[cfg(feature = "api")]
 pub mod cloudflare;
+pub mod custom;
 pub mod desec;
 #[cfg(feature = "api")]
 pub mod digitalocean;
@@ -22,7 +23,11 @@ pub mod godaddy;
 pub mod hetzner;
 #[cfg(feature = "api")]
 pub mod ionos;
+#[cfg(feature = "api")]
+pub mod linode;
 pub mod namecheap;
+#[cfg(feature = "api")]
+pub mod namecom;
 pub mod names;
 #[cfg(feature = "api")]
 pub mod namesilo;
@@ -30,14 +35,24 @@ pub mod namesilo;
 pub mod netcup;
 #[cfg(feature = "api")]
 pub mod porkbun;
+pub mod presets;
 pub mod reply;
 pub mod rfc2136;
+#[cfg(feature = "api")]
+pub mod route53;
+#[cfg(feature = "api")]
+pub mod scaleway;
 #[cfg(feature = "api")]
 pub mod sign_acs;
 #[cfg(feature = "api")]
 pub mod sign_tc3;
+#[cfg(feature = "api")]
+pub mod sigv4;
+#[cfg(feature = "api")]
+pub mod spaceship;
 #[cfg(test)]
 mod testutil;
+pub mod xml;
 
 pub use reply::*;
 
@@ -215,6 +230,7 @@ const PROVIDERS: &[(&str, Build)] = &[
         boxed(cloudflare::Cloudflare::from_config(f))
     }),
     ("dyndns2", |f| boxed(dyndns2::Dyndns2::from_config(None, f))),
+    ("custom", |f| boxed(custom::Custom::from_config(None, f))),
     ("desec", |f| boxed(desec::Desec::from_config(f))),
     ("dynv6", |f| boxed(dynv6::Dynv6::from_config(f))),
     ("freedns", |f| boxed(freedns::FreeDns::from_config(f))),
@@ -232,6 +248,8 @@ const PROVIDERS: &[(&str, Build)] = &[
     #[cfg(feature = "api")]
     ("netcup", |f| boxed(netcup::Netcup::from_config(f))),
     #[cfg(feature = "api")]
+    ("route53", |f| boxed(route53::Route53::from_config(f))),
+    #[cfg(feature = "api")]
     ("aliyun", |f| boxed(aliyun::Aliyun::from_config(f))),
     #[cfg(feature = "api")]
     ("dnspod", |f| boxed(dnspod::DnsPod::from_config(f))),
@@ -241,12 +259,21 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("ionos", |f| boxed(ionos::Ionos::from_config(f))),
     #[cfg(feature = "api")]
     ("namesilo", |f| boxed(namesilo::NameSilo::from_config(f))),
+    #[cfg(feature = "api")]
+    ("namecom", |f| boxed(namecom::NameCom::from_config(f))),
+    #[cfg(feature = "api")]
+    ("spaceship", |f| boxed(spaceship::Spaceship::from_config(f))),
+    #[cfg(feature = "api")]
+    ("linode", |f| boxed(linode::Linode::from_config(f))),
+    #[cfg(feature = "api")]
+    ("scaleway", |f| boxed(scaleway::Scaleway::from_config(f))),
 ];
 
 /// Every provider name this build knows, presets last.
 pub fn provider_names() -> Vec<&'static str> {
     let mut names: Vec<&str> = PROVIDERS.iter().map(|(n, _)| *n).collect();
     names.extend(dyndns2::preset_names());
+    names.extend(presets::preset_names());
     names
 }
 
@@ -255,8 +282,11 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
     if let Some((_, build)) = PROVIDERS.iter().find(|(n, _)| *n == name) {
         return build(fields);
     }
-    match dyndns2::preset(name) {
-        Some(preset) => boxed(dyndns2::Dyndns2::from_config(Some(preset), fields)),
+    if let Some(preset) = dyndns2::preset(name) {
+        return boxed(dyndns2::Dyndns2::from_config(Some(preset), fields));
+    }
+    match presets::preset(name) {
+        Some(preset) => boxed(custom::Custom::from_config(Some(preset), fields)),
         None => Err(Error::Config(format!(
             "unknown provider \"{name}\" (known: {})",
             provider_names().join(", ")

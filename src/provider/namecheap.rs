@@ -1,5 +1,6 @@
 //! Namecheap Dynamic DNS (https://www.namecheap.com/support/knowledgebase/article.aspx/29/11/how-to-dynamically-update-the-hosts-ip-with-an-http-request/).
 use super::names::{full_name, is_within, parse_record_name, required_name};
+use super::xml::element;
 use super::{Addrs, Planned, Provider, Success, classify_status, short};
 use crate::error::Error;
 use crate::fields::{Fields, Secret};
@@ -133,15 +134,6 @@ pub fn parse_reply(reply: &Reply, sent: IpAddr) -> Result<Success, Error> {
             }
         ))),
     }
-}
-
-/// The text of the first `<name>…</name>` element, exactly that tag.
-fn element<'a>(body: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let start = body.find(&open)? + open.len();
-    let len = body[start..].find(&close)?;
-    Some(&body[start..start + len])
 }
 
 #[cfg(test)]

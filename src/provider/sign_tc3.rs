@@ -1,4 +1,5 @@
 //! Tencent Cloud API 3.0 request signature (TC3-HMAC-SHA256) for a POST to `/`, pure: https://cloud.tencent.com/document/api/213/30654
+use super::sigv4::hex;
 use crate::clock::format_iso8601;
 use ring::{digest, hmac};
 use std::fmt::Write as _;
@@ -93,14 +94,6 @@ impl Signed<'_> {
             self.signature(secret_key)
         )
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }
 
 #[cfg(test)]
