@@ -1,6 +1,7 @@
 //! The providers whose update is several requests (Cloudflare, Gandi, DigitalOcean, Porkbun,
-//! Alibaba Cloud DNS, DNSPod, Name.com, Spaceship, Linode, Scaleway, Route 53), each step's reply fuzzed. The first line
-//! names the provider, the addresses and the cached ids
+//! Alibaba Cloud DNS, DNSPod, GoDaddy, IONOS, NameSilo, Name.com, Spaceship, Linode, Scaleway,
+//! Route 53), each step's reply fuzzed. The first line names the provider, the addresses and
+//! the cached ids
 //! (`cloudflare 81.2.69.160 2a01:4f8::5 cache4=example.com/a/b`); then the replies in turn,
 //! separated by NUL bytes (see `support::replies`). When they run out, the send fails.
 #![no_main]
@@ -14,8 +15,11 @@ use ddnsup_fuzz::provider::cloudflare::Cloudflare;
 use ddnsup_fuzz::provider::digitalocean::DigitalOcean;
 use ddnsup_fuzz::provider::dnspod::DnsPod;
 use ddnsup_fuzz::provider::gandi::Gandi;
+use ddnsup_fuzz::provider::godaddy::GoDaddy;
+use ddnsup_fuzz::provider::ionos::Ionos;
 use ddnsup_fuzz::provider::linode::Linode;
 use ddnsup_fuzz::provider::namecom::NameCom;
+use ddnsup_fuzz::provider::namesilo::NameSilo;
 use ddnsup_fuzz::provider::porkbun::Porkbun;
 use ddnsup_fuzz::provider::route53::Route53;
 use ddnsup_fuzz::provider::scaleway::Scaleway;
@@ -39,6 +43,9 @@ struct Providers {
     route53: Route53,
     aliyun: Aliyun,
     dnspod: DnsPod,
+    godaddy: GoDaddy,
+    ionos: Ionos,
+    namesilo: NameSilo,
     namecom: NameCom,
     spaceship: Spaceship,
     linode: Linode,
@@ -62,6 +69,9 @@ fn providers() -> &'static Providers {
         route53: build("route53", Route53::from_config),
         aliyun: build("aliyun", Aliyun::from_config),
         dnspod: build("dnspod", DnsPod::from_config),
+        godaddy: build("godaddy", GoDaddy::from_config),
+        ionos: build("ionos", Ionos::from_config),
+        namesilo: build("namesilo", NameSilo::from_config),
         namecom: build("namecom", NameCom::from_config),
         spaceship: build("spaceship", Spaceship::from_config),
         linode: build("linode", Linode::from_config),
@@ -159,6 +169,27 @@ fuzz_target!(|data: &[u8]| {
                 .dnspod
                 .update_family(send, ip, &mut id, &mut || 1_551_113_065);
             cache.set(family, id);
+        }),
+        "godaddy" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut known = cache.get(family).to_string();
+            let _ = p.godaddy.update_family(send, ip, &mut known);
+            cache.set(family, known);
+        }),
+        "ionos" => {
+            let mut zone = String::new();
+            per_family(addrs, &answers, |send, ip| {
+                let family = Family::of(ip);
+                let mut known = cache.get(family).to_string();
+                let _ = p.ionos.update_family(send, ip, &mut known, &mut zone);
+                cache.set(family, known);
+            })
+        }
+        "namesilo" => per_family(addrs, &answers, |send, ip| {
+            let family = Family::of(ip);
+            let mut known = cache.get(family).to_string();
+            let _ = p.namesilo.update_family(send, ip, &mut known);
+            cache.set(family, known);
         }),
         "namecom" => per_family(addrs, &answers, |send, ip| {
             let family = Family::of(ip);

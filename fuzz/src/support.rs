@@ -154,6 +154,18 @@ pub const RECORDS: &[(&str, &str)] = &[
         "domain = \"example.com\"\nname = \"home\"\nsecret_id = \"AKIDx\"\nsecret_key = \"s3cret\"\n",
     ),
     (
+        "godaddy",
+        "domain = \"example.com\"\nname = \"home\"\nkey = \"k3y\"\nsecret = \"s3cret\"\n",
+    ),
+    (
+        "ionos",
+        "zone = \"example.com\"\nname = \"home\"\napi_key = \"pfx.s3cret\"\n",
+    ),
+    (
+        "namesilo",
+        "domain = \"example.com\"\nname = \"home\"\napi_key = \"k3y\"\n",
+    ),
+    (
         "namecom",
         "domain = \"example.org\"\nname = \"www\"\nusername = \"me\"\ntoken = \"t0k3n\"\ncreate = true\n",
     ),

@@ -19,13 +19,19 @@ pub mod freedns;
 #[cfg(feature = "api")]
 pub mod gandi;
 #[cfg(feature = "api")]
+pub mod godaddy;
+#[cfg(feature = "api")]
 pub mod hetzner;
+#[cfg(feature = "api")]
+pub mod ionos;
 #[cfg(feature = "api")]
 pub mod linode;
 pub mod namecheap;
 #[cfg(feature = "api")]
 pub mod namecom;
 pub mod names;
+#[cfg(feature = "api")]
+pub mod namesilo;
 #[cfg(feature = "api")]
 pub mod netcup;
 #[cfg(feature = "api")]
@@ -248,6 +254,12 @@ const PROVIDERS: &[(&str, Build)] = &[
     ("aliyun", |f| boxed(aliyun::Aliyun::from_config(f))),
     #[cfg(feature = "api")]
     ("dnspod", |f| boxed(dnspod::DnsPod::from_config(f))),
+    #[cfg(feature = "api")]
+    ("godaddy", |f| boxed(godaddy::GoDaddy::from_config(f))),
+    #[cfg(feature = "api")]
+    ("ionos", |f| boxed(ionos::Ionos::from_config(f))),
+    #[cfg(feature = "api")]
+    ("namesilo", |f| boxed(namesilo::NameSilo::from_config(f))),
     #[cfg(feature = "api")]
     ("namecom", |f| boxed(namecom::NameCom::from_config(f))),
     #[cfg(feature = "api")]
