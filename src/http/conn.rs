@@ -1,7 +1,8 @@
 //! One connection: TCP (no Nagle delay) or TLS through rustls with verified certificates,
 //! every read and write bounded by the request's single deadline.
+use super::verify::{Anchor, Verifier};
 use super::wire::Target;
-use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerName, StreamOwned};
+use rustls::{ClientConfig, ClientConnection, ServerName, StreamOwned};
 use rustls21 as rustls;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
@@ -125,31 +126,44 @@ impl Write for Conn {
     }
 }
 
+/// P-256 and P-384 ECDHE: every TLS 1.3 server must offer secp256r1 (RFC 8446 §9.1) and
+/// TLS 1.2 servers do. Without X25519 (and Ed25519, see verify.rs) no curve25519 code is linked.
+static KX_GROUPS: &[&rustls::SupportedKxGroup] =
+    &[&rustls::kx_group::SECP256R1, &rustls::kx_group::SECP384R1];
+
 /// Built once per process: the built-in webpki roots plus one system bundle (`SSL_CERT_FILE`,
 /// which `ca_file` sets, else the usual system paths). Bad system certificates are skipped.
 fn tls_config() -> Arc<ClientConfig> {
     static CONFIG: OnceLock<Arc<ClientConfig>> = OnceLock::new();
     CONFIG
         .get_or_init(|| {
-            let mut roots = RootCertStore::empty();
+            let mut anchors: Vec<Anchor> = webpki_roots::TLS_SERVER_ROOTS
+                .iter()
+                .map(|ta| Anchor {
+                    subject: ta.subject.to_vec(),
+                    spki: ta.spki.to_vec(),
+                    name_constraints: ta.name_constraints.map(<[u8]>::to_vec),
+                })
+                .collect();
             if let Ok(certs) = rustls_native_certs::load_native_certs() {
                 for cert in certs {
-                    let _ = roots.add(&rustls::Certificate(cert.0));
+                    if let Ok(ta) = webpki::TrustAnchor::try_from_cert_der(&cert.0) {
+                        anchors.push(Anchor {
+                            subject: ta.subject.to_vec(),
+                            spki: ta.spki.to_vec(),
+                            name_constraints: ta.name_constraints.map(<[u8]>::to_vec),
+                        });
+                    }
                 }
             }
-            roots.add_trust_anchors(webpki_roots::TLS_SERVER_ROOTS.iter().map(|ta| {
-                rustls::OwnedTrustAnchor::from_subject_spki_name_constraints(
-                    ta.subject,
-                    ta.spki,
-                    ta.name_constraints,
-                )
-            }));
-            Arc::new(
-                ClientConfig::builder()
-                    .with_safe_defaults()
-                    .with_root_certificates(roots)
-                    .with_no_client_auth(),
-            )
+            let config = ClientConfig::builder()
+                .with_safe_default_cipher_suites()
+                .with_kx_groups(KX_GROUPS)
+                .with_safe_default_protocol_versions()
+                .expect("the default suites and versions fit P-256/P-384")
+                .with_custom_certificate_verifier(Arc::new(Verifier { anchors }))
+                .with_no_client_auth();
+            Arc::new(config)
         })
         .clone()
 }

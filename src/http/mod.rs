@@ -3,6 +3,7 @@
 mod conn;
 pub mod date;
 mod input;
+mod verify;
 pub mod wire;
 
 use crate::error::Error;
