@@ -145,15 +145,13 @@ fn tls_config() -> Arc<ClientConfig> {
                     name_constraints: ta.name_constraints.map(<[u8]>::to_vec),
                 })
                 .collect();
-            if let Ok(certs) = rustls_native_certs::load_native_certs() {
-                for cert in certs {
-                    if let Ok(ta) = webpki::TrustAnchor::try_from_cert_der(&cert.0) {
-                        anchors.push(Anchor {
-                            subject: ta.subject.to_vec(),
-                            spki: ta.spki.to_vec(),
-                            name_constraints: ta.name_constraints.map(<[u8]>::to_vec),
-                        });
-                    }
+            for der in super::pem::load_bundle() {
+                if let Ok(ta) = webpki::TrustAnchor::try_from_cert_der(&der) {
+                    anchors.push(Anchor {
+                        subject: ta.subject.to_vec(),
+                        spki: ta.spki.to_vec(),
+                        name_constraints: ta.name_constraints.map(<[u8]>::to_vec),
+                    });
                 }
             }
             let config = ClientConfig::builder()

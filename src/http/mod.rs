@@ -3,6 +3,7 @@
 mod conn;
 pub mod date;
 mod input;
+pub mod pem;
 mod verify;
 pub mod wire;
 
