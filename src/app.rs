@@ -11,7 +11,6 @@ use crate::provider::{Addrs, Cache, Success};
 use crate::state::{self as statefile, Entry, Limits, State, StateFile};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::time::Duration;
 
 /// Runs the command; `Ok` means exit 0. Only `main` prints the error.
 pub fn run(args: &Args) -> Result<(), Error> {
@@ -429,9 +428,21 @@ fn start_watchdog(config: &Config) {
         .saturating_mul(requests.saturating_mul(3))
         .saturating_add(notify)
         .saturating_add(10);
-    std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(budget));
-        log::error!(target: "ddnsup", "run exceeded its time budget of {budget} s; exiting");
-        std::process::exit(crate::error::EXIT_TRANSIENT);
-    });
+    // An alarm, not a thread: the line is made now, and the handler only writes it and exits
+    // (both async-signal-safe). A run's children (notify commands) do not inherit the alarm.
+    crate::logging::prepare_last_words(&format!(
+        "run exceeded its time budget of {budget} s; exiting"
+    ));
+    let secs = u32::try_from(budget).unwrap_or(u32::MAX);
+    // SAFETY: the handler calls only write/send and _exit.
+    unsafe {
+        libc::signal(libc::SIGALRM, on_alarm as extern "C" fn(libc::c_int) as libc::sighandler_t);
+        libc::alarm(secs);
+    }
+}
+
+extern "C" fn on_alarm(_signal: libc::c_int) {
+    crate::logging::say_last_words();
+    // SAFETY: _exit is async-signal-safe; nothing is left to flush that matters more than ending.
+    unsafe { libc::_exit(crate::error::EXIT_TRANSIENT) }
 }

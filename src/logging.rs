@@ -6,8 +6,9 @@
 //! 36 KB on MIPS. ddnsup's own detail lines are INFO lines that `-v` switches on. Only lines of
 //! target `ddnsup` are ever written: dependencies' logs could carry request details.
 use std::io::Write;
+use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixDatagram;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 static VERBOSE: AtomicBool = AtomicBool::new(false);
@@ -47,6 +48,32 @@ struct Logger {
 }
 
 static LOGGER: OnceLock<Logger> = OnceLock::new();
+/// The syslog socket's descriptor while lines go there (-1: stderr), for `say_last_words`.
+static SYSLOG_FD: AtomicI32 = AtomicI32::new(-1);
+/// An error line made in advance, as it goes to stderr and to syslog.
+static LAST_WORDS: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+
+/// Makes the error line `say_last_words` will write, while allocating is still safe.
+pub fn prepare_last_words(text: &str) {
+    let stderr = format!("{}\n", stderr_line(log::Level::Error, text)).into_bytes();
+    let syslog = syslog_line(log::Level::Error, std::process::id(), text);
+    let _ = LAST_WORDS.set((stderr, syslog));
+}
+
+/// Writes the prepared line where the log goes, with nothing but write(2)/send(2): safe in a
+/// signal handler.
+pub fn say_last_words() {
+    let Some((stderr, syslog)) = LAST_WORDS.get() else {
+        return;
+    };
+    let fd = SYSLOG_FD.load(Ordering::Relaxed);
+    // SAFETY: plain writes of bytes that live for the whole process.
+    unsafe {
+        if fd < 0 || libc::send(fd, syslog.as_ptr().cast(), syslog.len(), 0) < 0 {
+            libc::write(2, stderr.as_ptr().cast(), stderr.len());
+        }
+    }
+}
 
 /// Installs the logger: lines of `level` and above, to syslog when `syslog` is set and the
 /// socket takes them, else (with one warning saying why) to stderr.
@@ -66,6 +93,9 @@ pub fn init(level: log::LevelFilter, syslog: bool) {
     } else {
         None
     };
+    if let Some(s) = &socket {
+        SYSLOG_FD.store(s.as_raw_fd(), Ordering::Relaxed);
+    }
     let logger = LOGGER.get_or_init(|| Logger {
         level,
         syslog: Mutex::new(socket),
@@ -128,6 +158,7 @@ impl log::Log for Logger {
             match socket.send(&syslog_line(record.level(), self.pid, &text)) {
                 Ok(_) => return,
                 Err(e) => {
+                    SYSLOG_FD.store(-1, Ordering::Relaxed);
                     *syslog = None;
                     write_stderr(&format!(
                         "ddnsup: warning: syslog refused a line ({e}); logging to stderr"
