@@ -29,6 +29,16 @@ pub fn update_each(
     addrs: Addrs,
     mut exchange: impl FnMut(&mut SendFn, IpAddr) -> Result<Success, Error>,
 ) -> Vec<(Family, Result<Success, Error>)> {
+    each_address(client, addrs, &mut exchange)
+}
+
+/// The body of [`update_each`], once for every provider (the closure behind `dyn`), not a
+/// copy per provider.
+fn each_address(
+    client: &Client,
+    addrs: Addrs,
+    exchange: &mut dyn FnMut(&mut SendFn, IpAddr) -> Result<Success, Error>,
+) -> Vec<(Family, Result<Success, Error>)> {
     let mut send = |req: &Request| send_logged(client, req);
     addrs
         .list()
@@ -45,7 +55,16 @@ pub fn update_each_cached(
     cache: &mut Cache,
     mut exchange: impl FnMut(&mut SendFn, IpAddr, &mut String) -> Result<Success, Error>,
 ) -> Vec<(Family, Result<Success, Error>)> {
-    update_each(client, addrs, |send, ip| {
+    each_cached(client, addrs, cache, &mut exchange)
+}
+
+fn each_cached(
+    client: &Client,
+    addrs: Addrs,
+    cache: &mut Cache,
+    exchange: &mut dyn FnMut(&mut SendFn, IpAddr, &mut String) -> Result<Success, Error>,
+) -> Vec<(Family, Result<Success, Error>)> {
+    each_address(client, addrs, &mut |send, ip| {
         let family = Family::of(ip);
         let mut known = cache.get(family).to_string();
         let result = exchange(send, ip, &mut known);

@@ -160,6 +160,11 @@ impl Planned {
 
     /// One request per address, IPv4 first.
     pub fn each(addrs: Addrs, build: impl Fn(IpAddr) -> Request) -> Vec<Planned> {
+        Planned::each_dyn(addrs, &build)
+    }
+
+    /// The body of [`Planned::each`], once for every provider rather than a copy per provider.
+    fn each_dyn(addrs: Addrs, build: &dyn Fn(IpAddr) -> Request) -> Vec<Planned> {
         addrs
             .list()
             .into_iter()
