@@ -21,20 +21,14 @@ use crate::http::{Method, Reply, Request, host_of};
 use crate::template::{Place, Rendered, Template, Value, is_header_name, parse_method, request};
 use std::net::IpAddr;
 
-/// The placeholders, in the order `values` fills them.
+/// The placeholders, in the order `values` fills them; those from `hostname` on are filled by
+/// the key of the same name.
 const NAMES: &[&str] = &[
     "ip", "ip4", "ip6", "hostname", "username", "password", "token",
 ];
 const IP: usize = 0;
 const IP4: usize = 1;
 const IP6: usize = 2;
-/// Keys that fill a placeholder (index into `NAMES`), checked against the templates.
-const FILLED_BY: &[(usize, &str)] = &[
-    (3, "hostname"),
-    (4, "username"),
-    (5, "password"),
-    (6, "token"),
-];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
@@ -64,115 +58,122 @@ pub struct Custom {
 
 impl Custom {
     pub fn from_config(preset: Option<&'static Preset>, f: &mut Fields) -> Result<Custom, Error> {
-        let allow_http = f.bool("allow_http")?.unwrap_or(false);
-        let server = match preset {
-            Some(_) => f.str("server")?,
-            None => None,
+        // The texts live in this block only, so the checks below have one thing to drop.
+        let (url, url6, own_url6) = {
+            let allow_http = f.bool("allow_http")?.unwrap_or(false);
+            let server = match preset {
+                Some(_) => f.str("server")?,
+                None => None,
+            };
+            if let Some(s) = &server {
+                check_url(s, allow_http).map_err(|m| f.error("server", &m))?;
+            }
+            let moved = |t: &str| match &server {
+                Some(s) => with_server(t, s),
+                None => t.to_string(),
+            };
+            let url_text = match (f.str("url")?, preset) {
+                (Some(u), _) => u,
+                (None, Some(p)) => moved(p.url),
+                (None, None) => return Err(f.missing("url")),
+            };
+            let url6_text = match (f.str("url6")?, preset) {
+                (Some(u), _) => Some(Some(u)),
+                (None, Some(p)) => Some(p.url6.map(moved)),
+                (None, None) => None,
+            };
+            let url = parse_url(f, "url", &url_text, allow_http)?;
+            // Without `url6`, IPv6 goes to `url` too (parsed again: it parsed once already).
+            let url6 = match &url6_text {
+                Some(Some(t)) => Some(("url6", t)),
+                Some(None) => None,
+                None => Some(("url", &url_text)),
+            };
+            let url6 = url6
+                .map(|(k, t)| parse_url(f, k, t, allow_http))
+                .transpose()?;
+            (url, url6, url6_text.is_some())
         };
-        if let Some(s) = &server {
-            check_url(s, allow_http).map_err(|m| f.error("server", &m))?;
-        }
-        let moved = |t: &str| match &server {
-            Some(s) => with_server(t, s),
-            None => t.to_string(),
+        let mut c = Custom {
+            url,
+            url6,
+            together: false,
+            method: Method::Get,
+            body: None,
+            headers: Vec::new(),
+            hostname: String::new(),
+            username: String::new(),
+            password: None,
+            token: None,
+            basic: false,
+            rule: Rule::Status,
         };
-        let url_text = match (f.str("url")?, preset) {
-            (Some(u), _) => u,
-            (None, Some(p)) => moved(p.url),
-            (None, None) => return Err(f.missing("url")),
-        };
-        let url6_text = match (f.str("url6")?, preset) {
-            (Some(u), _) => Some(Some(u)),
-            (None, Some(p)) => Some(p.url6.map(moved)),
-            (None, None) => None,
-        };
-        let url = parse_url(f, "url", &url_text, allow_http)?;
-        let url6 = match &url6_text {
-            Some(Some(t)) => Some(parse_url(f, "url6", t, allow_http)?),
-            Some(None) => None,
-            None => Some(url.clone()),
-        };
-        let method = match f.str("method")? {
+        c.method = match f.str("method")? {
             None => preset.map_or(Method::Get, |p| p.method),
             Some(m) => parse_method(&m).ok_or_else(|| {
                 f.error("method", "must be \"GET\", \"POST\", \"PUT\" or \"PATCH\"")
             })?,
         };
-        let body = match f.str("body")? {
-            None => None,
-            Some(_) if method == Method::Get => {
-                return Err(f.error(
-                    "body",
-                    "a body needs method = \"POST\", \"PUT\" or \"PATCH\"",
-                ));
+        if let Some(b) = f.str("body")? {
+            if c.method == Method::Get {
+                let m = "a body needs method = \"POST\", \"PUT\" or \"PATCH\"";
+                return Err(f.error("body", m));
             }
-            Some(b) => Some(parse(f, "body", &b, Place::body(&b))?),
-        };
-        let mut headers = Vec::new();
+            c.body = Some(parse(f, "body", &b, Place::body(&b))?);
+        }
         for (name, value) in f.str_table("headers")? {
             let key = format!("headers.{name}");
             if !is_header_name(&name) {
                 return Err(f.error(&key, "is not a header name"));
             }
-            headers.push((name, parse(f, &key, &value, Place::Header)?));
+            let t = parse(f, &key, &value, Place::Header)?;
+            c.headers.push((name, t));
         }
-        let hostname = f.str("hostname")?.unwrap_or_default();
-        let username = f.str("username")?.unwrap_or_default();
-        let password = f.secret_opt("password")?;
-        let token = f.secret_opt("token")?;
-        let templates: Vec<&Template> = [&url]
-            .into_iter()
-            .chain(url6.as_ref())
-            .chain(body.as_ref())
-            .chain(headers.iter().map(|(_, t)| t))
-            .collect();
-        let uses = |i: usize| templates.iter().any(|t| t.uses(i));
+        c.hostname = f.str("hostname")?.unwrap_or_default();
+        c.username = f.str("username")?.unwrap_or_default();
+        c.password = f.secret_opt("password")?;
+        c.token = f.secret_opt("token")?;
         let basic = match preset {
             Some(p) => p.basic,
-            None => password.is_some() && !uses(5),
+            None => c.password.is_some() && !c.uses(5),
         };
         let given = [
-            !hostname.is_empty(),
-            !username.is_empty() || basic,
-            password.is_some(),
-            token.is_some(),
+            !c.hostname.is_empty(),
+            !c.username.is_empty() || basic,
+            c.password.is_some(),
+            c.token.is_some(),
         ];
-        for ((i, key), given) in FILLED_BY.iter().zip(given) {
-            if uses(*i) && !given {
-                let m = format!("is missing, and a template uses {{{}}}", NAMES[*i]);
-                return Err(f.error(key, &m));
+        for (i, given) in (3..).zip(given) {
+            if c.uses(i) && !given {
+                let m = format!("is missing, and a template uses {{{}}}", NAMES[i]);
+                return Err(f.error(NAMES[i], &m));
             }
         }
-        if basic && (username.is_empty() || password.is_none()) {
-            let key = if username.is_empty() {
+        if basic && (c.username.is_empty() || c.password.is_none()) {
+            let key = if c.username.is_empty() {
                 "username"
             } else {
                 "password"
             };
             return Err(f.missing(key));
         }
-        let rule = parse_rule(f, preset)?;
-        let together = url6_text.is_none() && (uses(IP4) || uses(IP6)) && !uses(IP);
-        let c = Custom {
-            url,
-            url6,
-            together,
-            method,
-            body,
-            headers,
-            hostname,
-            username,
-            password,
-            token,
-            basic,
-            rule,
-        };
+        c.basic = basic;
+        c.rule = parse_rule(f, preset)?;
+        c.together = !own_url6 && (c.uses(IP4) || c.uses(IP6)) && !c.uses(IP);
         // Header values are checked here, so rendering them per request cannot fail.
         for (name, t) in &c.headers {
             t.render(&c.values())
                 .map_err(|m| f.error(&format!("headers.{name}"), &m))?;
         }
         Ok(c)
+    }
+
+    /// Whether any template uses the placeholder `NAMES[i]`.
+    fn uses(&self, i: usize) -> bool {
+        self.url.uses(i)
+            || self.url6.as_ref().is_some_and(|t| t.uses(i))
+            || self.body.as_ref().is_some_and(|t| t.uses(i))
+            || self.headers.iter().any(|(_, t)| t.uses(i))
     }
 
     fn values(&self) -> [Value<'_>; 7] {
@@ -331,11 +332,19 @@ impl Provider for Custom {
         } else {
             addrs.v4_only()
         };
-        if self.together {
-            Planned::together(addrs, |a| self.build_request(a))
-        } else {
-            Planned::each(addrs, |ip| self.build_request(Addrs::one(ip)))
+        let mut out = Vec::new();
+        let mut push = |sets| {
+            out.push(Planned {
+                request: self.build_request(sets),
+                sets,
+            })
+        };
+        if !self.together {
+            addrs.list().into_iter().for_each(|ip| push(Addrs::one(ip)));
+        } else if !addrs.is_empty() {
+            push(addrs);
         }
+        out
     }
 
     fn parse_reply(&self, reply: &Reply, sets: Addrs) -> Result<Success, Error> {

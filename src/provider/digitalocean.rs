@@ -78,33 +78,38 @@ impl DigitalOcean {
         cache: &mut String,
     ) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
-        if let Ok(id) = cache.parse::<u64>() {
+        let mut known = cache.parse::<u64>().ok();
+        // At most twice: a remembered id that is gone is looked up again, once.
+        loop {
+            let id = match known {
+                Some(id) => id,
+                None => {
+                    let reply = send(&self.build_list(rr))?;
+                    let (id, data) =
+                        parse_list(&reply, rr, self.relative_name(), &self.name, &self.zone)?;
+                    *cache = id.to_string();
+                    if holds(&data, ip) {
+                        return Ok(Success::NoChange);
+                    }
+                    id
+                }
+            };
             let reply = send(&self.build_patch(id, rr, ip))?;
             match parse_patch(&reply, ip) {
                 Err(Patched::Gone) => {
-                    detail!("{}: record id {id} is gone; looking it up again", self.name);
                     cache.clear();
+                    if known.is_none() {
+                        return Err(Error::transient(format!(
+                            "DigitalOcean: record {id} vanished while updating it"
+                        )));
+                    }
+                    detail!("{}: record id {id} is gone; looking it up again", self.name);
+                    known = None;
                 }
                 Err(Patched::Failed(e)) => return Err(e),
                 Ok(done) => return Ok(done),
             }
         }
-        let reply = send(&self.build_list(rr))?;
-        let (id, data) = parse_list(&reply, rr, self.relative_name(), &self.name, &self.zone)?;
-        *cache = id.to_string();
-        if holds(&data, ip) {
-            return Ok(Success::NoChange);
-        }
-        let reply = send(&self.build_patch(id, rr, ip))?;
-        parse_patch(&reply, ip).map_err(|e| match e {
-            Patched::Gone => {
-                cache.clear();
-                Error::transient(format!(
-                    "DigitalOcean: record {id} vanished while updating it"
-                ))
-            }
-            Patched::Failed(e) => e,
-        })
     }
 }
 
@@ -168,9 +173,7 @@ pub fn parse_list(
     }
     let list = parse_value(reply, "DigitalOcean", "record list")?;
     let Json::Arr(records) = list.get("domain_records") else {
-        return Err(Error::transient(
-            "DigitalOcean: unexpected record list (no domain_records)",
-        ));
+        return Err(unexpected("no domain_records"));
     };
     // Every record must have the documented shape; a list that does not is not read at all.
     let shaped = |r: &Json| {
@@ -179,9 +182,7 @@ pub fn parse_list(
             && r.get("name").str().is_some()
     };
     if !records.iter().all(shaped) {
-        return Err(Error::transient(
-            "DigitalOcean: unexpected record list (a record without id, type or name)",
-        ));
+        return Err(unexpected("a record without id, type or name"));
     }
     let is = |r: &Json, key, want: &str| {
         r.get(key)
@@ -198,9 +199,7 @@ pub fn parse_list(
         ))),
         [one] => match one.get("id").int() {
             Some(id) if id >= 0 => Ok((id as u64, text_of(one, "data"))),
-            _ => Err(Error::transient(
-                "DigitalOcean: unexpected record list (a record without an id)",
-            )),
+            _ => Err(unexpected("a record without an id")),
         },
         many => Err(Error::fatal(format!(
             "DigitalOcean: {} {rr} records for {fqdn}; ddnsup keeps exactly one up to date, remove the others",
@@ -234,6 +233,10 @@ pub fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Patched> {
             short(&data)
         ))))
     }
+}
+
+fn unexpected(why: &str) -> Error {
+    Error::transient(format!("DigitalOcean: unexpected record list ({why})"))
 }
 
 /// A record's text member, empty when absent.

@@ -97,33 +97,46 @@ impl GoDaddy {
         cache: &mut String,
     ) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
-        if !cache.is_empty() {
-            let ttl = self.ttl.or(cache.parse().ok());
-            let reply = send(&self.build_put(rr, ip, ttl))?;
-            return parse_put(&reply, &self.domain);
-        }
-        let reply = send(&self.build_get(rr))?;
-        let records = parse_get(&reply, &self.domain)?;
-        let Some(first) = records.first() else {
-            if !self.create {
-                return Err(Error::fatal(format!(
-                    "GoDaddy: no {rr} record {} in {}; create it, or set create = true",
-                    self.name, self.domain
-                )));
+        // `created`: the PUT creates the record, whose TTL is cached once that worked.
+        let mut created = false;
+        let ttl = if !cache.is_empty() {
+            self.ttl.or(cache.parse().ok())
+        } else {
+            let reply = send(&self.build_get(rr))?;
+            let records = parse_get(&reply, &self.domain)?;
+            match records.first() {
+                None if !self.create => {
+                    return Err(Error::fatal(format!(
+                        "GoDaddy: no {rr} record {} in {}; create it, or set create = true",
+                        self.name, self.domain
+                    )));
+                }
+                None => {
+                    created = true;
+                    self.ttl
+                }
+                Some(first) => {
+                    *cache = ttl_text(first.ttl);
+                    let same_ttl = self.ttl.is_none_or(|t| first.ttl == Some(t));
+                    if records.len() == 1 && holds(&first.data, ip) && same_ttl {
+                        return Ok(Success::NoChange);
+                    }
+                    self.ttl.or(first.ttl)
+                }
             }
-            let reply = send(&self.build_put(rr, ip, self.ttl))?;
-            let done = parse_put(&reply, &self.domain)?;
-            *cache = self.ttl.map_or(NO_TTL.to_string(), |t| t.to_string());
-            return Ok(done);
         };
-        *cache = first.ttl.map_or(NO_TTL.to_string(), |t| t.to_string());
-        let same_ttl = self.ttl.is_none_or(|t| first.ttl == Some(t));
-        if records.len() == 1 && holds(&first.data, ip) && same_ttl {
-            return Ok(Success::NoChange);
+        let reply = send(&self.build_put(rr, ip, ttl))?;
+        let done = parse_put(&reply, &self.domain)?;
+        if created {
+            *cache = ttl_text(self.ttl);
         }
-        let reply = send(&self.build_put(rr, ip, self.ttl.or(first.ttl)))?;
-        parse_put(&reply, &self.domain)
+        Ok(done)
     }
+}
+
+/// A TTL as the cache holds it.
+fn ttl_text(ttl: Option<u64>) -> String {
+    ttl.map_or(NO_TTL.to_string(), |t| t.to_string())
 }
 
 impl Provider for GoDaddy {

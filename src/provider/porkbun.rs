@@ -106,22 +106,16 @@ fn check_key_kinds(f: &Fields, api_key: &Secret, secret_api_key: &Secret) -> Res
     const WHERE: &str =
         "api_key takes the API key (pk1_...) and secret_api_key the secret API key (sk1_...)";
     let (api, secret) = (api_key.expose(), secret_api_key.expose());
-    if api.starts_with("sk1_") && secret.starts_with("pk1_") {
-        return Err(f.error("api_key", &format!("the two keys are swapped; {WHERE}")));
-    }
-    if api.starts_with("sk1_") {
-        return Err(f.error(
-            "api_key",
-            &format!("holds a secret API key (sk1_...); {WHERE}"),
-        ));
-    }
-    if secret.starts_with("pk1_") {
-        return Err(f.error(
+    let (key, what) = match (api.starts_with("sk1_"), secret.starts_with("pk1_")) {
+        (true, true) => ("api_key", "the two keys are swapped"),
+        (true, false) => ("api_key", "holds a secret API key (sk1_...)"),
+        (false, true) => (
             "secret_api_key",
-            &format!("holds an API key (pk1_...), not the secret one; {WHERE}"),
-        ));
-    }
-    Ok(())
+            "holds an API key (pk1_...), not the secret one",
+        ),
+        (false, false) => return Ok(()),
+    };
+    Err(f.error(key, &format!("{what}; {WHERE}")))
 }
 
 impl Provider for Porkbun {

@@ -97,33 +97,37 @@ impl Scaleway {
         cache: &mut String,
     ) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
-        if let Ok(seen_ttl) = cache.parse::<u64>() {
-            let ttl = self.ttl.unwrap_or(seen_ttl);
+        // `seen`: the TTL cached by an earlier run, which then skips the read.
+        let seen = cache.parse::<u64>().ok();
+        let (ttl, same) = match seen {
+            Some(seen_ttl) => (self.ttl.unwrap_or(seen_ttl), false),
+            None => {
+                let reply = send(&self.build_list(rr))?;
+                let found = parse_list(&reply, rr, self.wire_name(), &self.zone)?;
+                if found.is_empty() && !self.create {
+                    return Err(Error::fatal(format!(
+                        "Scaleway: no {rr} record {} in zone {}; create it, or set create = true",
+                        self.fqdn(),
+                        self.zone
+                    )));
+                }
+                let ttl = self
+                    .ttl
+                    .or(found.iter().find_map(|(_, ttl)| *ttl))
+                    .unwrap_or(DEFAULT_TTL_SECS);
+                let same = matches!(found.as_slice(), [(data, _)] if holds(data, ip));
+                (ttl, same)
+            }
+        };
+        let done = if same {
+            Success::NoChange
+        } else {
             let reply = send(&self.build_set(rr, ip, ttl))?;
-            return parse_set(&reply, rr, self.wire_name(), ip, &self.zone);
-        }
-        let reply = send(&self.build_list(rr))?;
-        let found = parse_list(&reply, rr, self.wire_name(), &self.zone)?;
-        if found.is_empty() && !self.create {
-            return Err(Error::fatal(format!(
-                "Scaleway: no {rr} record {} in zone {}; create it, or set create = true",
-                self.fqdn(),
-                self.zone
-            )));
-        }
-        let ttl = self
-            .ttl
-            .or(found.iter().find_map(|(_, ttl)| *ttl))
-            .unwrap_or(DEFAULT_TTL_SECS);
-        if let [(data, _)] = found.as_slice()
-            && holds(data, ip)
-        {
+            parse_set(&reply, rr, self.wire_name(), ip, &self.zone)?
+        };
+        if seen.is_none() {
             *cache = ttl.to_string();
-            return Ok(Success::NoChange);
         }
-        let reply = send(&self.build_set(rr, ip, ttl))?;
-        let done = parse_set(&reply, rr, self.wire_name(), ip, &self.zone)?;
-        *cache = ttl.to_string();
         Ok(done)
     }
 }
@@ -172,8 +176,19 @@ pub fn parse_list(
     name: &str,
     zone: &str,
 ) -> Result<Vec<(String, Option<u64>)>, Error> {
-    let tree = answer(reply, zone, "record list")?;
-    let found = ours(&tree, rr, name, "record list")?
+    records(reply, rr, name, zone, "record list")
+}
+
+/// `parse_list` for the answer called `what`.
+fn records(
+    reply: &Reply,
+    rr: &str,
+    name: &str,
+    zone: &str,
+    what: &str,
+) -> Result<Vec<(String, Option<u64>)>, Error> {
+    let tree = answer(reply, zone, what)?;
+    let found = ours(&tree, rr, name, what)?
         .into_iter()
         .map(|r| {
             let ttl = r.get("ttl").int().and_then(|t| u64::try_from(t).ok());
@@ -193,9 +208,7 @@ pub fn parse_set(
     ip: IpAddr,
     zone: &str,
 ) -> Result<Success, Error> {
-    let tree = answer(reply, zone, "reply to the update")?;
-    for record in ours(&tree, rr, name, "reply to the update")? {
-        let data = text_of(record, "data");
+    for (data, _) in records(reply, rr, name, zone, "reply to the update")? {
         if !holds(&data, ip) {
             return Err(Error::transient(format!(
                 "Scaleway: the record holds {:?} after the update, not {ip}",
