@@ -105,19 +105,20 @@ impl Netcup {
 
     /// Sets each `(id, ip)`: a record with an id is changed, one without is created.
     pub fn build_update(&self, s: &Session, records: &[(Option<String>, IpAddr)]) -> Request {
-        let dnsrecords: Vec<String> = records
-            .iter()
-            .map(|(id, ip)| {
-                let id = id.as_ref().map(|id| format!(r#""id":{},"#, quote(id)));
-                format!(
-                    r#"{{{}"hostname":{},"type":"{}","destination":"{ip}","deleterecord":false}}"#,
-                    id.unwrap_or_default(),
-                    quote(self.hostname()),
-                    Family::of(*ip).rr()
-                )
-            })
-            .collect();
-        let set = format!(r#"{{"dnsrecords":[{}]}}"#, dnsrecords.join(","));
+        let hostname = quote(self.hostname());
+        let mut set = String::from(r#"{"dnsrecords":["#);
+        for (id, ip) in records {
+            if !set.ends_with('[') {
+                set.push(',');
+            }
+            let id = id.as_ref().map(|id| format!(r#""id":{},"#, quote(id)));
+            set.push_str(&format!(
+                r#"{{{}"hostname":{hostname},"type":"{}","destination":"{ip}","deleterecord":false}}"#,
+                id.unwrap_or_default(),
+                Family::of(*ip).rr()
+            ));
+        }
+        set.push_str("]}");
         let extra = [("domainname", quote(&self.zone)), ("dnsrecordset", set)];
         self.call("updateDnsRecords", Some(s), &extra)
     }
@@ -144,6 +145,7 @@ impl Netcup {
     }
 
     /// With every id remembered, one update; else (or when that fails) read the zone first.
+    #[inline(never)]
     fn work(
         &self,
         send: &mut SendFn,
@@ -180,22 +182,17 @@ impl Netcup {
         for ip in ips {
             let family = Family::of(ip);
             let rr = family.rr();
-            let matching: Vec<&RecordIn> = listed
-                .iter()
-                .filter(|r| {
-                    r.rr.eq_ignore_ascii_case(rr)
-                        && r.hostname.eq_ignore_ascii_case(self.hostname())
-                })
-                .collect();
-            match matching.as_slice() {
-                [] if self.create => records.push((None, ip)),
-                [] => {
+            let mut matching = listed.iter().filter(|r| self.is_ours(r, rr));
+            let first = matching.next();
+            match (first, matching.count()) {
+                (None, _) if self.create => records.push((None, ip)),
+                (None, _) => {
                     return Err(Error::fatal(format!(
                         "netcup: no {rr} record for {} in {}; create it, or set `create = true`",
                         self.name, self.zone
                     )));
                 }
-                [one] => {
+                (Some(one), 0) => {
                     cache.set(family, one.id.clone());
                     if holds(&one.destination, ip) {
                         out.push((family, Success::NoChange));
@@ -203,10 +200,10 @@ impl Netcup {
                         records.push((Some(one.id.clone()), ip));
                     }
                 }
-                many => {
+                (Some(_), more) => {
                     return Err(Error::fatal(format!(
                         "netcup: {} {rr} records for {}; ddnsup keeps exactly one up to date, remove the others",
-                        many.len(),
+                        more + 1,
                         self.name
                     )));
                 }
@@ -221,6 +218,11 @@ impl Netcup {
             );
         }
         Ok(out)
+    }
+
+    /// Whether a listed record is this name's, of type `rr`.
+    fn is_ours(&self, r: &RecordIn, rr: &str) -> bool {
+        r.rr.eq_ignore_ascii_case(rr) && r.hostname.eq_ignore_ascii_case(self.hostname())
     }
 
     /// Sends the update; the answer lists the zone's records, which must hold each address
@@ -238,11 +240,7 @@ impl Netcup {
             let rr = Family::of(*ip).rr();
             let found = listed.iter().find(|r| match id {
                 Some(id) => r.id == *id,
-                None => {
-                    r.rr.eq_ignore_ascii_case(rr)
-                        && r.hostname.eq_ignore_ascii_case(self.hostname())
-                        && holds(&r.destination, *ip)
-                }
+                None => self.is_ours(r, rr) && holds(&r.destination, *ip),
             });
             match found {
                 Some(r) if holds(&r.destination, *ip) => cache.set(Family::of(*ip), r.id.clone()),
@@ -308,6 +306,11 @@ struct RecordIn {
 /// classified: HTTP errors by status, the per-minute limit transient for a minute, a refused
 /// login fatal, other 4xxx codes (validation: the zone, the record) fatal, the rest transient.
 pub fn parse_answer(reply: &Reply, action: &str) -> Result<(), Error> {
+    answer(reply, action).map(|_| ())
+}
+
+/// [`parse_answer`], keeping the answer's JSON tree.
+fn answer(reply: &Reply, action: &str) -> Result<Json, Error> {
     if reply.status != 200 {
         return Err(status_error(
             reply,
@@ -325,37 +328,38 @@ pub fn parse_answer(reply: &Reply, action: &str) -> Result<(), Error> {
         e.get("statuscode").int().unwrap_or_default(),
     );
     if status == "success" && code == STATUS_OK {
-        return Ok(());
+        return Ok(e);
     }
-    let said = format!(
-        "netcup {action}: {code} {}: {}",
-        short(text("shortmessage")),
-        short(text("longmessage"))
-    );
-    if text("longmessage").starts_with("More than ") {
-        return Err(Error::transient_after(said, RATE_LIMIT_WAIT_SECS));
-    }
-    if status != "error" {
-        return Err(Error::transient(format!(
-            "{said} (status {:?})",
-            short(status)
-        )));
-    }
-    match (action, code) {
-        ("login", _) => Err(Error::fatal(format!(
-            "{said}; check `customernumber`, `apikey` and `apipassword`"
-        ))),
-        ("infoDnsRecords" | "updateDnsRecords", 4000..=4999) => {
-            Err(Error::fatal(format!("{said}; check `zone` and `name`")))
+    let long = text("longmessage");
+    let limited = long.starts_with("More than ");
+    let status_said;
+    let (fatal, hint) = match (action, code) {
+        _ if limited => (false, ""),
+        _ if status != "error" => {
+            status_said = format!(" (status {:?})", short(status));
+            (false, status_said.as_str())
         }
-        _ => Err(Error::transient(said)),
-    }
+        ("login", _) => (true, "; check `customernumber`, `apikey` and `apipassword`"),
+        ("infoDnsRecords" | "updateDnsRecords", 4000..=4999) => (true, "; check `zone` and `name`"),
+        _ => (false, ""),
+    };
+    let said = format!(
+        "netcup {action}: {code} {}: {}{hint}",
+        short(text("shortmessage")),
+        short(long)
+    );
+    Err(if limited {
+        Error::transient_after(said, RATE_LIMIT_WAIT_SECS)
+    } else if fatal {
+        Error::fatal(said)
+    } else {
+        Error::transient(said)
+    })
 }
 
 /// The session id from the answer to `login`.
 pub fn parse_login(reply: &Reply) -> Result<Session, Error> {
-    parse_answer(reply, "login")?;
-    let login = parse_value(reply, "netcup login", "answer")?;
+    let login = answer(reply, "login")?;
     match login.get("responsedata").get("apisessionid").str() {
         Some(id) if !id.is_empty() => Ok(Session { id: id.to_string() }),
         _ => Err(Error::transient(
@@ -367,12 +371,10 @@ pub fn parse_login(reply: &Reply) -> Result<Session, Error> {
 /// The zone's records from the answer to `infoDnsRecords` or `updateDnsRecords`; a record
 /// without the documented text members makes the whole list unreadable.
 fn parse_records(reply: &Reply, action: &str) -> Result<Vec<RecordIn>, Error> {
-    parse_answer(reply, action)?;
-    let listed = parse_value(reply, "netcup", "record list")?;
+    let listed = answer(reply, action)?;
+    let unexpected = |why| Error::transient(format!("netcup: unexpected record list ({why})"));
     let Json::Arr(records) = listed.get("responsedata").get("dnsrecords") else {
-        return Err(Error::transient(
-            "netcup: unexpected record list (no dnsrecords)",
-        ));
+        return Err(unexpected("no dnsrecords"));
     };
     let read = |r: &Json| {
         let text = |key| r.get(key).str().map(str::to_string);
@@ -383,11 +385,8 @@ fn parse_records(reply: &Reply, action: &str) -> Result<Vec<RecordIn>, Error> {
             destination: text("destination")?,
         })
     };
-    records
-        .iter()
-        .map(read)
-        .collect::<Option<Vec<RecordIn>>>()
-        .ok_or_else(|| Error::transient("netcup: unexpected record list (a record without id, hostname, type or destination)"))
+    let records = records.iter().map(read).collect::<Option<Vec<RecordIn>>>();
+    records.ok_or_else(|| unexpected("a record without id, hostname, type or destination"))
 }
 
 #[cfg(test)]
