@@ -363,15 +363,13 @@ fn api_error(reply: &Reply) -> Error {
     let status = reply.status;
     let detail = error_detail(reply);
     let class = StatusClass::of(status);
-    let (lead, hint) = match class {
-        StatusClass::Refused => (
-            "Linode refused the token (",
-            "); check `token` and its Domains Read/Write scope",
+    let message = match class {
+        StatusClass::Refused => format!(
+            "Linode refused the token (HTTP {status}{detail}); check `token` and its Domains Read/Write scope"
         ),
-        StatusClass::Busy => ("Linode: ", ""),
-        StatusClass::Unexpected => ("Linode: unexpected ", ""),
+        StatusClass::Busy => format!("Linode: HTTP {status}{detail}"),
+        StatusClass::Unexpected => format!("Linode: unexpected HTTP {status}{detail}"),
     };
-    let message = format!("{lead}HTTP {status}{detail}{hint}");
     busy_error(reply, class, message, RESET_HEADER)
 }
 
