@@ -243,6 +243,7 @@ impl Provider for Ionos {
 }
 
 /// The id of `zone` in the zone list; a list without it is fatal (the key cannot see it).
+#[inline(never)]
 pub fn parse_zones(reply: &Reply, zone: &str) -> Result<String, Error> {
     let got = answer(reply, 200, "zone list")?;
     let Json::Arr(zones) = got else {
@@ -263,6 +264,7 @@ pub fn parse_zones(reply: &Reply, zone: &str) -> Result<String, Error> {
 }
 
 /// The records of the zone named `fqdn` of type `rr` (the filter is applied again here).
+#[inline(never)]
 pub fn parse_records(reply: &Reply, fqdn: &str, rr: &str) -> Result<Vec<Existing>, Error> {
     let got = answer(reply, 200, "zone")?;
     let Json::Arr(records) = got.get("records") else {
@@ -347,15 +349,14 @@ fn api_error(reply: &Reply) -> Error {
     let status = reply.status;
     let detail = error_detail(reply);
     let class = StatusClass::of(status);
-    let (lead, hint) = match class {
-        StatusClass::Refused => (
-            "IONOS refused the API key (",
-            "); check `api_key` (publicprefix.secret, from developer.hosting.ionos.com)",
+    let message = match class {
+        StatusClass::Refused => format!(
+            "IONOS refused the API key (HTTP {status}{detail}); check `api_key` (publicprefix.secret, from developer.hosting.ionos.com)"
         ),
-        StatusClass::Busy => ("IONOS: ", ""),
-        StatusClass::Unexpected => ("IONOS: unexpected ", ""),
+        StatusClass::Busy => format!("IONOS: HTTP {status}{detail}"),
+        StatusClass::Unexpected => format!("IONOS: unexpected HTTP {status}{detail}"),
     };
-    class.error(reply, format!("{lead}HTTP {status}{detail}{hint}"))
+    class.error(reply, message)
 }
 
 #[cfg(test)]
