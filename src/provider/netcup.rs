@@ -128,6 +128,7 @@ impl Netcup {
     }
 
     /// The whole session for `addrs`: login, then the work, then logout whatever happened.
+    #[inline(never)]
     pub fn session(
         &self,
         send: &mut SendFn,
@@ -330,31 +331,29 @@ fn answer(reply: &Reply, action: &str) -> Result<Json, Error> {
     if status == "success" && code == STATUS_OK {
         return Ok(e);
     }
-    let long = text("longmessage");
-    let limited = long.starts_with("More than ");
-    let status_said;
-    let (fatal, hint) = match (action, code) {
-        _ if limited => (false, ""),
-        _ if status != "error" => {
-            status_said = format!(" (status {:?})", short(status));
-            (false, status_said.as_str())
-        }
-        ("login", _) => (true, "; check `customernumber`, `apikey` and `apipassword`"),
-        ("infoDnsRecords" | "updateDnsRecords", 4000..=4999) => (true, "; check `zone` and `name`"),
-        _ => (false, ""),
-    };
     let said = format!(
-        "netcup {action}: {code} {}: {}{hint}",
+        "netcup {action}: {code} {}: {}",
         short(text("shortmessage")),
-        short(long)
+        short(text("longmessage"))
     );
-    Err(if limited {
-        Error::transient_after(said, RATE_LIMIT_WAIT_SECS)
-    } else if fatal {
-        Error::fatal(said)
-    } else {
-        Error::transient(said)
-    })
+    if text("longmessage").starts_with("More than ") {
+        return Err(Error::transient_after(said, RATE_LIMIT_WAIT_SECS));
+    }
+    if status != "error" {
+        return Err(Error::transient(format!(
+            "{said} (status {:?})",
+            short(status)
+        )));
+    }
+    match (action, code) {
+        ("login", _) => Err(Error::fatal(format!(
+            "{said}; check `customernumber`, `apikey` and `apipassword`"
+        ))),
+        ("infoDnsRecords" | "updateDnsRecords", 4000..=4999) => {
+            Err(Error::fatal(format!("{said}; check `zone` and `name`")))
+        }
+        _ => Err(Error::transient(said)),
+    }
 }
 
 /// The session id from the answer to `login`.
