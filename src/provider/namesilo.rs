@@ -222,6 +222,7 @@ impl NameSilo {
     }
 
     /// The records of `dnsListRecords` named like this record, of type `rr`.
+    #[inline(never)]
     pub fn parse_list(&self, reply: &Reply, rr: &str) -> Result<Vec<Existing>, Error> {
         let tree = self.parse_ok(reply, "record list")?;
         let fqdn = self.fqdn();
