@@ -74,57 +74,57 @@ impl Netcup {
     }
 
     /// Every call is a POST of `{"action":..,"param":{..}}`: the account, the session when
-    /// there is one, then `extra` (each value already JSON). The body carries the key, so it
-    /// is hidden whole when shown.
-    fn call(&self, action: &str, s: Option<&Session>, extra: &[(&str, String)]) -> Request {
-        let mut param = format!(
-            r#""customernumber":{},"apikey":{}"#,
+    /// there is one, then `extra` (members already JSON, each after a comma). The body carries
+    /// the key, so it is hidden whole when shown.
+    fn call(&self, action: &str, s: Option<&Session>, extra: &str) -> Request {
+        let session = s
+            .map(|s| format!(r#","apisessionid":{}"#, quote(&s.id)))
+            .unwrap_or_default();
+        let body = format!(
+            r#"{{"action":{},"param":{{"customernumber":{},"apikey":{}{session}{extra}}}}}"#,
+            quote(action),
             quote(&self.customer),
             quote(self.apikey.expose())
         );
-        let session = s.map(|s| ("apisessionid", quote(&s.id)));
-        for (key, value) in session.iter().chain(extra) {
-            param.push_str(&format!(r#","{key}":{value}"#));
-        }
-        let body = format!(r#"{{"action":{},"param":{{{param}}}}}"#, quote(action));
         Request::json(Method::Post, &self.url, body, true)
     }
 
     pub fn build_login(&self) -> Request {
         let password = quote(self.apipassword.expose());
-        self.call("login", None, &[("apipassword", password)])
+        self.call("login", None, &format!(r#","apipassword":{password}"#))
     }
 
     pub fn build_info(&self, s: &Session) -> Request {
+        let zone = quote(&self.zone);
         self.call(
             "infoDnsRecords",
             Some(s),
-            &[("domainname", quote(&self.zone))],
+            &format!(r#","domainname":{zone}"#),
         )
     }
 
     /// Sets each `(id, ip)`: a record with an id is changed, one without is created.
     pub fn build_update(&self, s: &Session, records: &[(Option<String>, IpAddr)]) -> Request {
         let hostname = quote(self.hostname());
-        let mut set = String::from(r#"{"dnsrecords":["#);
+        let mut set = String::new();
         for (id, ip) in records {
-            if !set.ends_with('[') {
-                set.push(',');
-            }
             let id = id.as_ref().map(|id| format!(r#""id":{},"#, quote(id)));
             set.push_str(&format!(
-                r#"{{{}"hostname":{hostname},"type":"{}","destination":"{ip}","deleterecord":false}}"#,
+                r#",{{{}"hostname":{hostname},"type":"{}","destination":"{ip}","deleterecord":false}}"#,
                 id.unwrap_or_default(),
                 Family::of(*ip).rr()
             ));
         }
-        set.push_str("]}");
-        let extra = [("domainname", quote(&self.zone)), ("dnsrecordset", set)];
+        let extra = format!(
+            r#","domainname":{},"dnsrecordset":{{"dnsrecords":[{}]}}"#,
+            quote(&self.zone),
+            set.get(1..).unwrap_or_default()
+        );
         self.call("updateDnsRecords", Some(s), &extra)
     }
 
     pub fn build_logout(&self, s: &Session) -> Request {
-        self.call("logout", Some(s), &[])
+        self.call("logout", Some(s), "")
     }
 
     /// The whole session for `addrs`: login, then the work, then logout whatever happened.
