@@ -160,13 +160,9 @@ impl Netcup {
                 .iter()
                 .map(|ip| (Some(cache.get(Family::of(*ip)).to_string()), *ip))
                 .collect();
-            match self.send_update(send, s, &records, cache) {
-                Ok(()) => {
-                    return Ok(ips
-                        .iter()
-                        .map(|ip| (Family::of(*ip), Success::Updated))
-                        .collect());
-                }
+            let mut out = Vec::new();
+            match self.send_update(send, s, &records, cache, &mut out) {
+                Ok(()) => return Ok(out),
                 Err(e) if e.class() == Class::Fatal || e.retry_after_secs().is_some() => {
                     return Err(e);
                 }
@@ -211,12 +207,7 @@ impl Netcup {
             }
         }
         if !records.is_empty() {
-            self.send_update(send, s, &records, cache)?;
-            out.extend(
-                records
-                    .iter()
-                    .map(|(_, ip)| (Family::of(*ip), Success::Updated)),
-            );
+            self.send_update(send, s, &records, cache, &mut out)?;
         }
         Ok(out)
     }
@@ -227,13 +218,14 @@ impl Netcup {
     }
 
     /// Sends the update; the answer lists the zone's records, which must hold each address
-    /// (ids of created records are learnt from it).
+    /// (ids of created records are learnt from it). Each family updated is added to `out`.
     fn send_update(
         &self,
         send: &mut SendFn,
         s: &Session,
         records: &[(Option<String>, IpAddr)],
         cache: &mut Cache,
+        out: &mut Vec<(Family, Success)>,
     ) -> Result<(), Error> {
         let reply = send(&self.build_update(s, records))?;
         let listed = parse_records(&reply, "updateDnsRecords")?;
@@ -244,7 +236,10 @@ impl Netcup {
                 None => self.is_ours(r, rr) && holds(&r.destination, *ip),
             });
             match found {
-                Some(r) if holds(&r.destination, *ip) => cache.set(Family::of(*ip), r.id.clone()),
+                Some(r) if holds(&r.destination, *ip) => {
+                    cache.set(Family::of(*ip), r.id.clone());
+                    out.push((Family::of(*ip), Success::Updated));
+                }
                 Some(r) => {
                     return Err(Error::transient(format!(
                         "netcup: the {rr} record holds {:?} after the update, not {ip}",
