@@ -159,25 +159,28 @@ impl Ionos {
         let reply = send(&self.build_records(&zone_id, rr))?;
         let fqdn = self.fqdn();
         let records = parse_records(&reply, &fqdn, rr)?;
-        let record = match records.as_slice() {
-            [] if self.create => {
-                let reply = send(&self.build_post(&zone_id, rr, ip))?;
-                let record_id = parse_created(&reply)?;
-                let known = Known {
-                    zone_id,
-                    record_id,
-                    ttl: self.ttl,
-                };
-                *cache = known.text();
-                return Ok(Success::Updated);
-            }
+        // A listed record is remembered before it is written; a created one once it exists.
+        let (req, put) = match records.as_slice() {
+            [] if self.create => (self.build_post(&zone_id, rr, ip), false),
             [] => {
                 return Err(Error::fatal(format!(
                     "IONOS: no {rr} record {fqdn} in zone {}; create it, or set create = true",
                     self.zone
                 )));
             }
-            [one] => one,
+            [record] => {
+                let known = Known {
+                    zone_id: zone_id.clone(),
+                    record_id: record.id.clone(),
+                    ttl: record.ttl,
+                };
+                *cache = known.text();
+                let same_ttl = self.ttl.is_none_or(|t| record.ttl == Some(t));
+                if holds(&record.content, ip) && same_ttl {
+                    return Ok(Success::NoChange);
+                }
+                (self.build_put(&known, ip), true)
+            }
             more => {
                 return Err(Error::fatal(format!(
                     "IONOS: {} {rr} records named {fqdn}; keep one",
@@ -185,18 +188,19 @@ impl Ionos {
                 )));
             }
         };
-        let known = Known {
-            zone_id,
-            record_id: record.id.clone(),
-            ttl: record.ttl,
-        };
-        *cache = known.text();
-        let same_ttl = self.ttl.is_none_or(|t| record.ttl == Some(t));
-        if holds(&record.content, ip) && same_ttl {
-            return Ok(Success::NoChange);
+        let reply = send(&req)?;
+        if put {
+            return parse_put(&reply);
         }
-        let reply = send(&self.build_put(&known, ip))?;
-        parse_put(&reply)
+        let record_id = parse_created(&reply)?;
+        let ttl = self.ttl;
+        *cache = Known {
+            zone_id,
+            record_id,
+            ttl,
+        }
+        .text();
+        Ok(Success::Updated)
     }
 }
 
