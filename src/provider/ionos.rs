@@ -108,24 +108,19 @@ impl Ionos {
             segment(&known.zone_id),
             segment(&known.record_id)
         );
-        let ttl = self
-            .ttl
-            .or(known.ttl)
-            .map(|t| format!(r#","ttl":{t}"#))
-            .unwrap_or_default();
-        let body = format!(r#"{{"content":"{ip}"{ttl}}}"#);
+        let body = format!(
+            r#"{{"content":"{ip}"{}}}"#,
+            ttl_field(self.ttl.or(known.ttl))
+        );
         self.keyed(Request::json(Method::Put, url, body, false))
     }
 
     pub fn build_post(&self, zone_id: &str, rr: &str, ip: IpAddr) -> Request {
         let url = format!("{}/zones/{}/records", self.base, segment(zone_id));
-        let ttl = self
-            .ttl
-            .map(|t| format!(r#","ttl":{t}"#))
-            .unwrap_or_default();
         let body = format!(
-            r#"[{{"name":{},"type":"{rr}","content":"{ip}"{ttl}}}]"#,
-            quote(&self.fqdn())
+            r#"[{{"name":{},"type":"{rr}","content":"{ip}"{}}}]"#,
+            quote(&self.fqdn()),
+            ttl_field(self.ttl)
         );
         self.keyed(Request::json(Method::Post, url, body, false))
     }
@@ -134,6 +129,8 @@ impl Ionos {
     /// zone id (from `zone_hint`, which the other family may have found, or the zone list),
     /// the record, and a PUT only when its content or the configured TTL differs, or a POST
     /// when it is absent and `create` allows.
+    // Kept out of `update`'s generic closure: inlined there it costs more code.
+    #[inline(never)]
     pub fn update_family(
         &self,
         send: &mut SendFn,
@@ -160,48 +157,56 @@ impl Ionos {
         }
         let zone_id = zone_hint.clone();
         let reply = send(&self.build_records(&zone_id, rr))?;
-        let records = parse_records(&reply, &self.fqdn(), rr)?;
-        let record = match records.as_slice() {
-            [] if self.create => {
-                let reply = send(&self.build_post(&zone_id, rr, ip))?;
-                let record_id = parse_created(&reply)?;
-                let known = Known {
-                    zone_id,
-                    record_id,
-                    ttl: self.ttl,
-                };
-                *cache = known.text();
-                return Ok(Success::Updated);
-            }
+        let fqdn = self.fqdn();
+        let records = parse_records(&reply, &fqdn, rr)?;
+        // A listed record is remembered before it is written; a created one once it exists.
+        let (req, put) = match records.as_slice() {
+            [] if self.create => (self.build_post(&zone_id, rr, ip), false),
             [] => {
                 return Err(Error::fatal(format!(
-                    "IONOS: no {rr} record {} in zone {}; create it, or set create = true",
-                    self.fqdn(),
+                    "IONOS: no {rr} record {fqdn} in zone {}; create it, or set create = true",
                     self.zone
                 )));
             }
-            [one] => one,
+            [record] => {
+                let known = Known {
+                    zone_id: zone_id.clone(),
+                    record_id: record.id.clone(),
+                    ttl: record.ttl,
+                };
+                *cache = known.text();
+                let same_ttl = self.ttl.is_none_or(|t| record.ttl == Some(t));
+                if holds(&record.content, ip) && same_ttl {
+                    return Ok(Success::NoChange);
+                }
+                (self.build_put(&known, ip), true)
+            }
             more => {
                 return Err(Error::fatal(format!(
-                    "IONOS: {} {rr} records named {}; keep one",
-                    more.len(),
-                    self.fqdn()
+                    "IONOS: {} {rr} records named {fqdn}; keep one",
+                    more.len()
                 )));
             }
         };
-        let known = Known {
-            zone_id,
-            record_id: record.id.clone(),
-            ttl: record.ttl,
-        };
-        *cache = known.text();
-        let same_ttl = self.ttl.is_none_or(|t| record.ttl == Some(t));
-        if holds(&record.content, ip) && same_ttl {
-            return Ok(Success::NoChange);
+        let reply = send(&req)?;
+        if put {
+            return parse_put(&reply);
         }
-        let reply = send(&self.build_put(&known, ip))?;
-        parse_put(&reply)
+        let record_id = parse_created(&reply)?;
+        let ttl = self.ttl;
+        *cache = Known {
+            zone_id,
+            record_id,
+            ttl,
+        }
+        .text();
+        Ok(Success::Updated)
     }
+}
+
+/// `,"ttl":<secs>` for a body, empty without a TTL.
+fn ttl_field(ttl: Option<u64>) -> String {
+    ttl.map(|t| format!(r#","ttl":{t}"#)).unwrap_or_default()
 }
 
 /// An id from a reply as a path segment: anything but letters, digits and `-` is encoded.
@@ -242,15 +247,11 @@ impl Provider for Ionos {
 }
 
 /// The id of `zone` in the zone list; a list without it is fatal (the key cannot see it).
+#[inline(never)]
 pub fn parse_zones(reply: &Reply, zone: &str) -> Result<String, Error> {
-    if reply.status != 200 {
-        return Err(api_error(reply));
-    }
-    let got = parse_value(reply, "IONOS", "zone list")?;
+    let got = answer(reply, 200, "zone list")?;
     let Json::Arr(zones) = got else {
-        return Err(Error::transient(
-            "IONOS: unexpected zone list (not an array)",
-        ));
+        return Err(unexpected("zone list", "not an array"));
     };
     let named = |z: &&Json| {
         z.get("name")
@@ -259,9 +260,7 @@ pub fn parse_zones(reply: &Reply, zone: &str) -> Result<String, Error> {
     };
     match zones.iter().find(named).map(|z| z.get("id").str()) {
         Some(Some(id)) if !id.is_empty() => Ok(id.to_string()),
-        Some(_) => Err(Error::transient(
-            "IONOS: unexpected zone list (a zone without id)",
-        )),
+        Some(_) => Err(unexpected("zone list", "a zone without id")),
         None => Err(Error::fatal(format!(
             "IONOS: no zone {zone} for this API key; check `zone`"
         ))),
@@ -269,13 +268,11 @@ pub fn parse_zones(reply: &Reply, zone: &str) -> Result<String, Error> {
 }
 
 /// The records of the zone named `fqdn` of type `rr` (the filter is applied again here).
+#[inline(never)]
 pub fn parse_records(reply: &Reply, fqdn: &str, rr: &str) -> Result<Vec<Existing>, Error> {
-    if reply.status != 200 {
-        return Err(api_error(reply));
-    }
-    let got = parse_value(reply, "IONOS", "zone")?;
+    let got = answer(reply, 200, "zone")?;
     let Json::Arr(records) = got.get("records") else {
-        return Err(Error::transient("IONOS: unexpected zone (no records)"));
+        return Err(unexpected("zone", "no records"));
     };
     let mut out = Vec::new();
     for r in records {
@@ -286,9 +283,7 @@ pub fn parse_records(reply: &Reply, fqdn: &str, rr: &str) -> Result<Vec<Existing
             continue;
         }
         let (Some(id), Some(content)) = (r.get("id").str(), r.get("content").str()) else {
-            return Err(Error::transient(
-                "IONOS: unexpected zone (a record without id or content)",
-            ));
+            return Err(unexpected("zone", "a record without id or content"));
         };
         out.push(Existing {
             id: id.to_string(),
@@ -301,29 +296,31 @@ pub fn parse_records(reply: &Reply, fqdn: &str, rr: &str) -> Result<Vec<Existing
 
 /// The answer to the PUT: 200 with the record.
 pub fn parse_put(reply: &Reply) -> Result<Success, Error> {
-    if reply.status != 200 {
-        return Err(api_error(reply));
-    }
-    match parse_value(reply, "IONOS", "reply to the update")? {
+    match answer(reply, 200, "reply to the update")? {
         Json::Obj(_) => Ok(Success::Updated),
-        _ => Err(Error::transient(
-            "IONOS: unexpected reply to the update (not a record)",
-        )),
+        _ => Err(unexpected("reply to the update", "not a record")),
     }
 }
 
 /// The answer to the POST: 201 with the created records; the id of the first.
 pub fn parse_created(reply: &Reply) -> Result<String, Error> {
-    if reply.status != 201 {
-        return Err(api_error(reply));
-    }
-    let got = parse_value(reply, "IONOS", "reply to the create")?;
+    let got = answer(reply, 201, "reply to the create")?;
     match got.at(0).get("id").str() {
         Some(id) if !id.is_empty() => Ok(id.to_string()),
-        _ => Err(Error::transient(
-            "IONOS: unexpected reply to the create (no record id)",
-        )),
+        _ => Err(unexpected("reply to the create", "no record id")),
     }
+}
+
+/// The body of an answer with the status `ok`, as JSON; any other status is an API error.
+fn answer(reply: &Reply, ok: u16, what: &str) -> Result<Json, Error> {
+    if reply.status != ok {
+        return Err(api_error(reply));
+    }
+    parse_value(reply, "IONOS", what)
+}
+
+fn unexpected(what: &str, why: &str) -> Error {
+    Error::transient(format!("IONOS: unexpected {what} ({why})"))
 }
 
 /// `: <message>` from the documented error array `[{"code":..,"message":..}]` (its first

@@ -98,6 +98,8 @@ impl Linode {
     /// With both ids remembered (`<domain id>/<record id>`), one PUT; else the domain lookup
     /// (skipped when its id is remembered), the record lookup, and a PUT only when the target
     /// differs, or a create when the record is absent and allowed.
+    // Kept out of `update`'s generic closure: inlined there it costs more code.
+    #[inline(never)]
     pub fn update_family(
         &self,
         send: &mut SendFn,
@@ -105,10 +107,8 @@ impl Linode {
         cache: &mut String,
     ) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
-        let (known_domain, known_record) = parse_cache(cache);
-        if let (Some(domain_id), Some(record_id)) = (known_domain, known_record) {
-            let reply = send(&self.build_put(domain_id, record_id, ip))?;
-            match parse_written(&reply, ip) {
+        if let (Some(domain_id), Some(record_id)) = parse_cache(cache) {
+            match parse_written(&send(&self.build_put(domain_id, record_id, ip))?, ip) {
                 Err(Written::Gone) => {
                     detail!(
                         "{}: record {record_id} is gone; looking it up again",
@@ -126,40 +126,42 @@ impl Linode {
         };
         *cache = domain_id.to_string();
         let reply = send(&self.build_records(domain_id, rr))?;
-        let found =
-            parse_records(&reply, rr, self.wire_name(), &self.fqdn()).inspect_err(|_| {
-                if reply.status == 404 {
-                    cache.clear();
+        let fqdn = self.fqdn();
+        let found = parse_records(&reply, rr, self.wire_name(), &fqdn);
+        if found.is_err() && reply.status == 404 {
+            cache.clear();
+        }
+        // A known record is remembered before it is written; a created one once it exists.
+        let (req, known) = match found? {
+            Some((record_id, target)) => {
+                *cache = format!("{domain_id}/{record_id}");
+                if holds(&target, ip) {
+                    return Ok(Success::NoChange);
                 }
-            })?;
-        let (record_id, target) = match found {
-            Some(found) => found,
-            None if self.create => {
-                let reply = send(&self.build_create(domain_id, rr, ip))?;
-                let id = parse_written(&reply, ip).map_err(|e| e.into_error(&self.domain))?;
-                *cache = format!("{domain_id}/{id}");
-                return Ok(Success::Updated);
+                (self.build_put(domain_id, record_id, ip), true)
             }
+            None if self.create => (self.build_create(domain_id, rr, ip), false),
             None => {
                 return Err(Error::fatal(format!(
-                    "Linode: no {rr} record for {} in domain {}; create it, or set create = true",
-                    self.fqdn(),
+                    "Linode: no {rr} record for {fqdn} in domain {}; create it, or set create = true",
                     self.domain
                 )));
             }
         };
-        *cache = format!("{domain_id}/{record_id}");
-        if holds(&target, ip) {
-            return Ok(Success::NoChange);
-        }
-        let reply = send(&self.build_put(domain_id, record_id, ip))?;
-        parse_written(&reply, ip).map_err(|e| {
-            if e == Written::Gone {
-                cache.clear();
+        match parse_written(&send(&req)?, ip) {
+            Ok(id) => {
+                if !known {
+                    *cache = format!("{domain_id}/{id}");
+                }
+                Ok(Success::Updated)
             }
-            e.into_error(&self.domain)
-        })?;
-        Ok(Success::Updated)
+            Err(e) => {
+                if known && e == Written::Gone {
+                    cache.clear();
+                }
+                Err(e.into_error(&self.domain))
+            }
+        }
     }
 }
 
@@ -211,73 +213,81 @@ pub fn parse_cache(cache: &str) -> (Option<u64>, Option<u64>) {
 /// The id of the domain named `domain` in the (filtered) domain list; its absence is fatal.
 /// Names are compared here too, so a server that ignored the filter can never get another
 /// domain changed.
+#[inline(never)]
 pub fn parse_domains(reply: &Reply, domain: &str) -> Result<u64, Error> {
-    if reply.status != 200 {
-        return Err(api_error(reply));
-    }
-    let list = parse_value(reply, "Linode", "domain list")?;
-    let data = data_of(&list, "domain list")?;
-    let named = |d: &&Json| {
-        d.get("domain")
-            .str()
-            .is_some_and(|n| n.eq_ignore_ascii_case(domain))
-    };
-    let matching: Vec<&Json> = data.iter().filter(named).collect();
-    match matching.as_slice() {
-        [] => Err(Error::fatal(format!(
+    let list = parse_list(reply, "domain list")?;
+    match pick(&list, &|d| is(d, "domain", domain)) {
+        (0, _) => Err(Error::fatal(format!(
             "Linode: no domain {domain} for this token; check `domain`"
         ))),
-        [one] => id_of(one).ok_or_else(|| unexpected("domain list", "a domain without an id")),
+        (1, Some(one)) => {
+            id_of(one).ok_or_else(|| unexpected("domain list", "a domain without an id"))
+        }
         _ => Err(unexpected("domain list", "the domain twice")),
     }
 }
 
 /// The id and target of the one record named `name` (relative, or in full as `fqdn`) of type
 /// `rr`; `None` when there is none, several are fatal.
+#[inline(never)]
 pub fn parse_records(
     reply: &Reply,
     rr: &str,
     name: &str,
     fqdn: &str,
 ) -> Result<Option<(u64, String)>, Error> {
-    match reply.status {
-        200 => {}
-        404 => {
-            return Err(Error::transient(
-                "Linode: the domain is gone (HTTP 404); looking it up again next time",
-            ));
-        }
-        _ => return Err(api_error(reply)),
+    if reply.status == 404 {
+        return Err(Error::transient(
+            "Linode: the domain is gone (HTTP 404); looking it up again next time",
+        ));
     }
-    let list = parse_value(reply, "Linode", "record list")?;
-    let data = data_of(&list, "record list")?;
+    let list = parse_list(reply, "record list")?;
     // Every record must have the documented shape; a list that does not is not read at all.
     let shaped = |r: &Json| {
         id_of(r).is_some() && r.get("type").str().is_some() && r.get("name").str().is_some()
     };
-    if !data.iter().all(shaped) {
+    if !list.get("data").items().iter().all(shaped) {
         return Err(unexpected(
             "record list",
             "a record without id, type or name",
         ));
     }
-    let is = |r: &Json, key, want: &str| {
-        r.get(key)
-            .str()
-            .is_some_and(|v| v.eq_ignore_ascii_case(want))
-    };
-    let matching: Vec<&Json> = data
-        .iter()
-        .filter(|r| is(r, "type", rr) && (is(r, "name", name) || is(r, "name", fqdn)))
-        .collect();
-    match matching.as_slice() {
-        [] => Ok(None),
-        [one] => Ok(id_of(one).map(|id| (id, text_of(one, "target")))),
-        many => Err(Error::fatal(format!(
-            "Linode: {} {rr} records for {fqdn}; ddnsup keeps exactly one up to date, remove the others",
-            many.len()
+    match pick(&list, &|r| {
+        is(r, "type", rr) && (is(r, "name", name) || is(r, "name", fqdn))
+    }) {
+        (_, None) => Ok(None),
+        (1, Some(one)) => Ok(id_of(one).map(|id| (id, text_of(one, "target")))),
+        (n, _) => Err(Error::fatal(format!(
+            "Linode: {n} {rr} records for {fqdn}; ddnsup keeps exactly one up to date, remove the others"
         ))),
     }
+}
+
+/// A 200 answer's list, `{"data":[..],"page":1,"pages":1,"results":1}`; only the page
+/// received is read.
+fn parse_list(reply: &Reply, what: &str) -> Result<Json, Error> {
+    if reply.status != 200 {
+        return Err(api_error(reply));
+    }
+    let list = parse_value(reply, "Linode", what)?;
+    match list.get("data") {
+        Json::Arr(_) => Ok(list),
+        _ => Err(unexpected(what, "no data")),
+    }
+}
+
+/// How many items of the list's `data` `keep` holds for, and the first of them.
+fn pick<'a>(list: &'a Json, keep: &dyn Fn(&Json) -> bool) -> (usize, Option<&'a Json>) {
+    let mut kept = list.get("data").items().iter().filter(|j| keep(j));
+    let first = kept.next();
+    (first.map_or(0, |_| 1 + kept.count()), first)
+}
+
+/// Whether the item's text at `key` is `want`, in any case.
+fn is(item: &Json, key: &str, want: &str) -> bool {
+    item.get(key)
+        .str()
+        .is_some_and(|v| v.eq_ignore_ascii_case(want))
 }
 
 /// Why a PUT or a create did not go through: the record (or domain) is gone, or a classified
@@ -318,15 +328,6 @@ pub fn parse_written(reply: &Reply, ip: IpAddr) -> Result<u64, Written> {
             "reply to the update",
             "no record id",
         ))),
-    }
-}
-
-/// A list's `data` array: `{"data":[..],"page":1,"pages":1,"results":1}`; only the page
-/// received is read.
-fn data_of<'a>(list: &'a Json, what: &str) -> Result<&'a [Json], Error> {
-    match list.get("data") {
-        Json::Arr(items) => Ok(items),
-        _ => Err(unexpected(what, "no data")),
     }
 }
 

@@ -141,6 +141,8 @@ impl NameSilo {
     /// again); else the list first, no write when the record holds exactly `ip` (and the
     /// configured TTL), and `dnsAddRecord` when it is absent and `create` allows. The id a
     /// write answers with is the one remembered.
+    // Kept out of `update`'s generic closure: inlined there it costs more code.
+    #[inline(never)]
     pub fn update_family(
         &self,
         send: &mut SendFn,
@@ -168,12 +170,8 @@ impl NameSilo {
         }
         let reply = send(&self.build_list())?;
         let records = self.parse_list(&reply, rr)?;
-        let record = match records.as_slice() {
-            [] if self.create => {
-                let reply = send(&self.build_add(rr, ip))?;
-                let done = self.parse_written(&reply);
-                return self.remember(done, cache, String::new(), self.ttl);
-            }
+        let (req, fallback, ttl) = match records.as_slice() {
+            [] if self.create => (self.build_add(rr, ip), String::new(), self.ttl),
             [] => {
                 return Err(Error::fatal(format!(
                     "NameSilo: no {rr} record {} in {}; create it, or set create = true",
@@ -181,7 +179,19 @@ impl NameSilo {
                     self.domain
                 )));
             }
-            [one] => one,
+            [record] => {
+                *cache = cache_text(&record.id, record.ttl);
+                let same_ttl = self.ttl.is_none_or(|t| record.ttl == Some(t));
+                if holds(&record.value, ip) && same_ttl {
+                    return Ok(Success::NoChange);
+                }
+                let ttl = self.ttl.or(record.ttl);
+                (
+                    self.build_update(&record.id, ip, ttl),
+                    record.id.clone(),
+                    ttl,
+                )
+            }
             more => {
                 return Err(Error::fatal(format!(
                     "NameSilo: {} {rr} records named {}; keep one",
@@ -190,15 +200,8 @@ impl NameSilo {
                 )));
             }
         };
-        *cache = cache_text(&record.id, record.ttl);
-        let same_ttl = self.ttl.is_none_or(|t| record.ttl == Some(t));
-        if holds(&record.value, ip) && same_ttl {
-            return Ok(Success::NoChange);
-        }
-        let ttl = self.ttl.or(record.ttl);
-        let reply = send(&self.build_update(&record.id, ip, ttl))?;
-        let done = self.parse_written(&reply);
-        self.remember(done, cache, record.id.clone(), ttl)
+        let done = self.parse_written(&send(&req)?);
+        self.remember(done, cache, fallback, ttl)
     }
 
     /// Keeps the id a write answered with (else `fallback`) for the next change.
@@ -219,6 +222,7 @@ impl NameSilo {
     }
 
     /// The records of `dnsListRecords` named like this record, of type `rr`.
+    #[inline(never)]
     pub fn parse_list(&self, reply: &Reply, rr: &str) -> Result<Vec<Existing>, Error> {
         let tree = self.parse_ok(reply, "record list")?;
         let fqdn = self.fqdn();

@@ -74,59 +74,61 @@ impl Netcup {
     }
 
     /// Every call is a POST of `{"action":..,"param":{..}}`: the account, the session when
-    /// there is one, then `extra` (each value already JSON). The body carries the key, so it
-    /// is hidden whole when shown.
-    fn call(&self, action: &str, s: Option<&Session>, extra: &[(&str, String)]) -> Request {
-        let mut param = format!(
-            r#""customernumber":{},"apikey":{}"#,
+    /// there is one, then `extra` (members already JSON, each after a comma). The body carries
+    /// the key, so it is hidden whole when shown.
+    fn call(&self, action: &str, s: Option<&Session>, extra: &str) -> Request {
+        let session = s
+            .map(|s| format!(r#","apisessionid":{}"#, quote(&s.id)))
+            .unwrap_or_default();
+        let body = format!(
+            r#"{{"action":{},"param":{{"customernumber":{},"apikey":{}{session}{extra}}}}}"#,
+            quote(action),
             quote(&self.customer),
             quote(self.apikey.expose())
         );
-        let session = s.map(|s| ("apisessionid", quote(&s.id)));
-        for (key, value) in session.iter().chain(extra) {
-            param.push_str(&format!(r#","{key}":{value}"#));
-        }
-        let body = format!(r#"{{"action":{},"param":{{{param}}}}}"#, quote(action));
         Request::json(Method::Post, &self.url, body, true)
     }
 
     pub fn build_login(&self) -> Request {
         let password = quote(self.apipassword.expose());
-        self.call("login", None, &[("apipassword", password)])
+        self.call("login", None, &format!(r#","apipassword":{password}"#))
     }
 
     pub fn build_info(&self, s: &Session) -> Request {
+        let zone = quote(&self.zone);
         self.call(
             "infoDnsRecords",
             Some(s),
-            &[("domainname", quote(&self.zone))],
+            &format!(r#","domainname":{zone}"#),
         )
     }
 
     /// Sets each `(id, ip)`: a record with an id is changed, one without is created.
     pub fn build_update(&self, s: &Session, records: &[(Option<String>, IpAddr)]) -> Request {
-        let dnsrecords: Vec<String> = records
-            .iter()
-            .map(|(id, ip)| {
-                let id = id.as_ref().map(|id| format!(r#""id":{},"#, quote(id)));
-                format!(
-                    r#"{{{}"hostname":{},"type":"{}","destination":"{ip}","deleterecord":false}}"#,
-                    id.unwrap_or_default(),
-                    quote(self.hostname()),
-                    Family::of(*ip).rr()
-                )
-            })
-            .collect();
-        let set = format!(r#"{{"dnsrecords":[{}]}}"#, dnsrecords.join(","));
-        let extra = [("domainname", quote(&self.zone)), ("dnsrecordset", set)];
+        let hostname = quote(self.hostname());
+        let mut set = String::new();
+        for (id, ip) in records {
+            let id = id.as_ref().map(|id| format!(r#""id":{},"#, quote(id)));
+            set.push_str(&format!(
+                r#",{{{}"hostname":{hostname},"type":"{}","destination":"{ip}","deleterecord":false}}"#,
+                id.unwrap_or_default(),
+                Family::of(*ip).rr()
+            ));
+        }
+        let extra = format!(
+            r#","domainname":{},"dnsrecordset":{{"dnsrecords":[{}]}}"#,
+            quote(&self.zone),
+            set.get(1..).unwrap_or_default()
+        );
         self.call("updateDnsRecords", Some(s), &extra)
     }
 
     pub fn build_logout(&self, s: &Session) -> Request {
-        self.call("logout", Some(s), &[])
+        self.call("logout", Some(s), "")
     }
 
     /// The whole session for `addrs`: login, then the work, then logout whatever happened.
+    #[inline(never)]
     pub fn session(
         &self,
         send: &mut SendFn,
@@ -144,6 +146,7 @@ impl Netcup {
     }
 
     /// With every id remembered, one update; else (or when that fails) read the zone first.
+    #[inline(never)]
     fn work(
         &self,
         send: &mut SendFn,
@@ -157,13 +160,9 @@ impl Netcup {
                 .iter()
                 .map(|ip| (Some(cache.get(Family::of(*ip)).to_string()), *ip))
                 .collect();
-            match self.send_update(send, s, &records, cache) {
-                Ok(()) => {
-                    return Ok(ips
-                        .iter()
-                        .map(|ip| (Family::of(*ip), Success::Updated))
-                        .collect());
-                }
+            let mut out = Vec::new();
+            match self.send_update(send, s, &records, cache, &mut out) {
+                Ok(()) => return Ok(out),
                 Err(e) if e.class() == Class::Fatal || e.retry_after_secs().is_some() => {
                     return Err(e);
                 }
@@ -180,22 +179,17 @@ impl Netcup {
         for ip in ips {
             let family = Family::of(ip);
             let rr = family.rr();
-            let matching: Vec<&RecordIn> = listed
-                .iter()
-                .filter(|r| {
-                    r.rr.eq_ignore_ascii_case(rr)
-                        && r.hostname.eq_ignore_ascii_case(self.hostname())
-                })
-                .collect();
-            match matching.as_slice() {
-                [] if self.create => records.push((None, ip)),
-                [] => {
+            let mut matching = listed.iter().filter(|r| self.is_ours(r, rr));
+            let first = matching.next();
+            match (first, matching.count()) {
+                (None, _) if self.create => records.push((None, ip)),
+                (None, _) => {
                     return Err(Error::fatal(format!(
                         "netcup: no {rr} record for {} in {}; create it, or set `create = true`",
                         self.name, self.zone
                     )));
                 }
-                [one] => {
+                (Some(one), 0) => {
                     cache.set(family, one.id.clone());
                     if holds(&one.destination, ip) {
                         out.push((family, Success::NoChange));
@@ -203,34 +197,35 @@ impl Netcup {
                         records.push((Some(one.id.clone()), ip));
                     }
                 }
-                many => {
+                (Some(_), more) => {
                     return Err(Error::fatal(format!(
                         "netcup: {} {rr} records for {}; ddnsup keeps exactly one up to date, remove the others",
-                        many.len(),
+                        more + 1,
                         self.name
                     )));
                 }
             }
         }
         if !records.is_empty() {
-            self.send_update(send, s, &records, cache)?;
-            out.extend(
-                records
-                    .iter()
-                    .map(|(_, ip)| (Family::of(*ip), Success::Updated)),
-            );
+            self.send_update(send, s, &records, cache, &mut out)?;
         }
         Ok(out)
     }
 
+    /// Whether a listed record is this name's, of type `rr`.
+    fn is_ours(&self, r: &RecordIn, rr: &str) -> bool {
+        r.rr.eq_ignore_ascii_case(rr) && r.hostname.eq_ignore_ascii_case(self.hostname())
+    }
+
     /// Sends the update; the answer lists the zone's records, which must hold each address
-    /// (ids of created records are learnt from it).
+    /// (ids of created records are learnt from it). Each family updated is added to `out`.
     fn send_update(
         &self,
         send: &mut SendFn,
         s: &Session,
         records: &[(Option<String>, IpAddr)],
         cache: &mut Cache,
+        out: &mut Vec<(Family, Success)>,
     ) -> Result<(), Error> {
         let reply = send(&self.build_update(s, records))?;
         let listed = parse_records(&reply, "updateDnsRecords")?;
@@ -238,14 +233,13 @@ impl Netcup {
             let rr = Family::of(*ip).rr();
             let found = listed.iter().find(|r| match id {
                 Some(id) => r.id == *id,
-                None => {
-                    r.rr.eq_ignore_ascii_case(rr)
-                        && r.hostname.eq_ignore_ascii_case(self.hostname())
-                        && holds(&r.destination, *ip)
-                }
+                None => self.is_ours(r, rr) && holds(&r.destination, *ip),
             });
             match found {
-                Some(r) if holds(&r.destination, *ip) => cache.set(Family::of(*ip), r.id.clone()),
+                Some(r) if holds(&r.destination, *ip) => {
+                    cache.set(Family::of(*ip), r.id.clone());
+                    out.push((Family::of(*ip), Success::Updated));
+                }
                 Some(r) => {
                     return Err(Error::transient(format!(
                         "netcup: the {rr} record holds {:?} after the update, not {ip}",
@@ -308,6 +302,11 @@ struct RecordIn {
 /// classified: HTTP errors by status, the per-minute limit transient for a minute, a refused
 /// login fatal, other 4xxx codes (validation: the zone, the record) fatal, the rest transient.
 pub fn parse_answer(reply: &Reply, action: &str) -> Result<(), Error> {
+    answer(reply, action).map(|_| ())
+}
+
+/// [`parse_answer`], keeping the answer's JSON tree.
+fn answer(reply: &Reply, action: &str) -> Result<Json, Error> {
     if reply.status != 200 {
         return Err(status_error(
             reply,
@@ -325,7 +324,7 @@ pub fn parse_answer(reply: &Reply, action: &str) -> Result<(), Error> {
         e.get("statuscode").int().unwrap_or_default(),
     );
     if status == "success" && code == STATUS_OK {
-        return Ok(());
+        return Ok(e);
     }
     let said = format!(
         "netcup {action}: {code} {}: {}",
@@ -354,8 +353,7 @@ pub fn parse_answer(reply: &Reply, action: &str) -> Result<(), Error> {
 
 /// The session id from the answer to `login`.
 pub fn parse_login(reply: &Reply) -> Result<Session, Error> {
-    parse_answer(reply, "login")?;
-    let login = parse_value(reply, "netcup login", "answer")?;
+    let login = answer(reply, "login")?;
     match login.get("responsedata").get("apisessionid").str() {
         Some(id) if !id.is_empty() => Ok(Session { id: id.to_string() }),
         _ => Err(Error::transient(
@@ -367,12 +365,10 @@ pub fn parse_login(reply: &Reply) -> Result<Session, Error> {
 /// The zone's records from the answer to `infoDnsRecords` or `updateDnsRecords`; a record
 /// without the documented text members makes the whole list unreadable.
 fn parse_records(reply: &Reply, action: &str) -> Result<Vec<RecordIn>, Error> {
-    parse_answer(reply, action)?;
-    let listed = parse_value(reply, "netcup", "record list")?;
+    let listed = answer(reply, action)?;
+    let unexpected = |why| Error::transient(format!("netcup: unexpected record list ({why})"));
     let Json::Arr(records) = listed.get("responsedata").get("dnsrecords") else {
-        return Err(Error::transient(
-            "netcup: unexpected record list (no dnsrecords)",
-        ));
+        return Err(unexpected("no dnsrecords"));
     };
     let read = |r: &Json| {
         let text = |key| r.get(key).str().map(str::to_string);
@@ -383,11 +379,8 @@ fn parse_records(reply: &Reply, action: &str) -> Result<Vec<RecordIn>, Error> {
             destination: text("destination")?,
         })
     };
-    records
-        .iter()
-        .map(read)
-        .collect::<Option<Vec<RecordIn>>>()
-        .ok_or_else(|| Error::transient("netcup: unexpected record list (a record without id, hostname, type or destination)"))
+    let records = records.iter().map(read).collect::<Option<Vec<RecordIn>>>();
+    records.ok_or_else(|| unexpected("a record without id, hostname, type or destination"))
 }
 
 #[cfg(test)]
