@@ -84,11 +84,13 @@ pub fn canonical_request(req: &Signable, amz_date: &str) -> (String, String) {
     (creq, signed)
 }
 
-fn sha256_hex(data: &[u8]) -> String {
+/// The SHA-256 of `data` in lowercase hex.
+pub fn sha256_hex(data: &[u8]) -> String {
     hex(digest::digest(&digest::SHA256, data).as_ref())
 }
 
-fn mac(key: &[u8], data: &str) -> hmac::Tag {
+/// HMAC-SHA256 of `data` under `key`.
+pub fn mac(key: &[u8], data: &str) -> hmac::Tag {
     hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data.as_bytes())
 }
 
