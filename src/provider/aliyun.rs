@@ -1,7 +1,7 @@
 //! Alibaba Cloud DNS (Alidns RPC API 2015-01-09, https://www.alibabacloud.com/help/en/dns/api-alidns-2015-01-09-dir-parsing-records): read the record, update it by id only when it differs, add it when allowed.
 use super::api::{SendFn, holds, parse_value, update_each_cached};
 use super::names::{full_name, zone_at_and_inner_name};
-use super::sign_acs::signature;
+use super::sign_acs::{signature, sorted};
 use super::{Addrs, Cache, Planned, Provider, StatusClass, Success, short};
 use crate::clock::{format_iso8601, now_secs};
 use crate::error::Error;
@@ -78,7 +78,7 @@ impl Stamp {
         use ring::rand::{SecureRandom, SystemRandom};
         let mut b = [0u8; 16];
         let nonce = match SystemRandom::new().fill(&mut b) {
-            Ok(()) => b.iter().map(|x| format!("{x:02x}")).collect(),
+            Ok(()) => super::sigv4::hex(&b),
             Err(_) => format!("{}-{}", now_secs(), std::process::id()),
         };
         Stamp {
@@ -111,8 +111,8 @@ impl Aliyun {
     /// `Signature`. The key id and the signature are hidden when shown.
     pub fn call(&self, action: &str, params: &[(&str, &str)], stamp: &Stamp) -> Request {
         let time = format_iso8601(stamp.now);
-        let mut all: Vec<(&str, &str)> = vec![
-            ("AccessKeyId", &self.key_id),
+        let common = [
+            ("AccessKeyId", self.key_id.as_str()),
             ("Action", action),
             ("Format", "JSON"),
             ("SignatureMethod", "HMAC-SHA1"),
@@ -121,8 +121,7 @@ impl Aliyun {
             ("Timestamp", &time),
             ("Version", VERSION),
         ];
-        all.extend_from_slice(params);
-        all.sort_by(|a, b| a.0.cmp(b.0));
+        let all = sorted(&[&common[..], params].concat());
         let signed = signature("GET", &all, self.secret.expose());
         let mut req = Request::get(self.url.clone());
         for (k, v) in all {
@@ -195,14 +194,11 @@ impl Aliyun {
                 None => (cache.clone(), None),
             };
             let reply = send(&self.build_update(&id, ttl, ip, &stamp()))?;
-            match parse_written(&reply)? {
-                Written::Done => return Ok(Success::Updated),
-                Written::Same => return Ok(Success::NoChange),
-                Written::Gone => {
-                    detail!("{}: record {id} is gone; reading again", self.fqdn());
-                    cache.clear();
-                }
+            if let Some(done) = parse_written(&reply)?.success() {
+                return Ok(done);
             }
+            detail!("{}: record {id} is gone; reading again", self.fqdn());
+            cache.clear();
         }
         let reply = send(&self.build_describe(rr, &stamp()))?;
         let records = parse_records(&reply, rr)?;
@@ -226,13 +222,9 @@ impl Aliyun {
                     return Ok(Success::NoChange);
                 }
                 let reply = send(&self.build_update(id, record.ttl, ip, &stamp()))?;
-                match parse_written(&reply)? {
-                    Written::Done => Ok(Success::Updated),
-                    Written::Same => Ok(Success::NoChange),
-                    Written::Gone => Err(Error::transient(format!(
-                        "{NAME}: record {id} went away during the update"
-                    ))),
-                }
+                parse_written(&reply)?.success().ok_or_else(|| {
+                    Error::transient(format!("{NAME}: record {id} went away during the update"))
+                })
             }
             more => Err(Error::fatal(format!(
                 "{NAME}: {} {rr} records for {}; keep one (ddnsup sets one address)",
@@ -279,6 +271,17 @@ pub enum Written {
     Same,
     /// The record id is unknown: read the record again.
     Gone,
+}
+
+impl Written {
+    /// What the run did; `None` when the record is gone.
+    fn success(self) -> Option<Success> {
+        match self {
+            Written::Done => Some(Success::Updated),
+            Written::Same => Some(Success::NoChange),
+            Written::Gone => None,
+        }
+    }
 }
 
 /// A record of the list.

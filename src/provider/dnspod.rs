@@ -30,9 +30,9 @@ const CLOCK_BACKOFF_SECS: u64 = 3600;
 /// More records of one name and type than this is not a dynamic record.
 const MAX_RECORDS: usize = 20;
 
-/// Codes (or code families, ending in `.`) that need a person.
+/// Codes that need a person, with the codes under them (`AuthFailure.SecretIdNotFound`).
 const FATAL_CODES: &[(&str, &str)] = &[
-    ("AuthFailure.", "check secret_id and secret_key"),
+    ("AuthFailure", "check secret_id and secret_key"),
     (
         "UnauthorizedOperation",
         "give the key's CAM user QcloudDNSPodFullAccess",
@@ -248,10 +248,8 @@ impl Provider for DnsPod {
 
 /// `<id>/<line id>[/<ttl>]`: what a later run needs to modify the record.
 fn to_cache(record: &Found) -> String {
-    match record.ttl {
-        Some(ttl) => format!("{}/{}/{ttl}", record.id, record.line_id),
-        None => format!("{}/{}", record.id, record.line_id),
-    }
+    let ttl = record.ttl.map(|t| format!("/{t}")).unwrap_or_default();
+    format!("{}/{}{ttl}", record.id, record.line_id)
 }
 
 fn from_cache(cache: &str) -> Option<Found> {
@@ -400,9 +398,9 @@ pub fn classify(code: &str, message: &str) -> Error {
             CLOCK_BACKOFF_SECS,
         );
     }
-    let fatal = FATAL_CODES.iter().find(|(c, _)| match c.strip_suffix('.') {
-        Some(family) => code.starts_with(*c) || code == family,
-        None => code == *c || code.starts_with(&format!("{c}.")),
+    let fatal = FATAL_CODES.iter().find(|(c, _)| {
+        code.strip_prefix(*c)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
     });
     if let Some((_, fix)) = fatal {
         return Error::fatal(format!("{NAME} refused the request ({said}); {fix}"));

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::family::Family;
 use crate::fields::{Fields, Secret};
 use crate::http::{Client, Method, Reply, Request};
+use std::fmt::Write as _;
 use std::net::IpAddr;
 
 pub const DEFAULT_SERVER: &str = "https://route53.amazonaws.com";
@@ -24,24 +25,43 @@ const MAX_ZONES: usize = 10;
 /// Values read from one record set.
 const MAX_VALUES: usize = 100;
 
-/// Error codes that resending cannot help, with what the user can do.
-const FATAL_CODES: &[(&str, &str)] = &[
-    ("InvalidClientTokenId", "check `access_key_id`"),
-    ("UnrecognizedClientException", "check `access_key_id`"),
-    ("SignatureDoesNotMatch", "check `secret_access_key`"),
+/// Error codes by what resending can do, with what the user can do: busy ones mean "later"
+/// (the rate limit, or a change still being applied); refused ones cannot be helped.
+const CODES: &[(&str, StatusClass, &str)] = &[
+    ("Throttling", StatusClass::Busy, ""),
+    ("PriorRequestNotComplete", StatusClass::Busy, ""),
+    ("ServiceUnavailable", StatusClass::Busy, ""),
+    (
+        "InvalidClientTokenId",
+        StatusClass::Refused,
+        "check `access_key_id`",
+    ),
+    (
+        "UnrecognizedClientException",
+        StatusClass::Refused,
+        "check `access_key_id`",
+    ),
+    (
+        "SignatureDoesNotMatch",
+        StatusClass::Refused,
+        "check `secret_access_key`",
+    ),
     (
         "AccessDenied",
+        StatusClass::Refused,
         "the key's IAM policy must allow route53:ListResourceRecordSets and route53:ChangeResourceRecordSets (and route53:ListHostedZonesByName with `zone`)",
     ),
-    ("NoSuchHostedZone", "check `zone_id`"),
-    ("InvalidChangeBatch", "the change was refused"),
-    ("InvalidInput", "the request was refused"),
-];
-/// Error codes that mean "later": the rate limit, or a change still being applied.
-const BUSY_CODES: &[&str] = &[
-    "Throttling",
-    "PriorRequestNotComplete",
-    "ServiceUnavailable",
+    ("NoSuchHostedZone", StatusClass::Refused, "check `zone_id`"),
+    (
+        "InvalidChangeBatch",
+        StatusClass::Refused,
+        "the change was refused",
+    ),
+    (
+        "InvalidInput",
+        StatusClass::Refused,
+        "the request was refused",
+    ),
 ];
 
 /// Where the record's hosted zone comes from.
@@ -121,19 +141,15 @@ impl Route53 {
 
     /// ListHostedZonesByName for the zone name.
     pub fn build_lookup(&self, zone: &str, now: u64) -> Request {
-        let req = Request::get(format!("{}/hostedzonesbyname", self.base))
-            .param("dnsname", zone)
-            .param("maxitems", MAX_ZONES.to_string());
-        self.signed(req, now)
+        let max = MAX_ZONES.to_string();
+        let query = [("dnsname", zone), ("maxitems", &max)];
+        self.signed("hostedzonesbyname".into(), &query, None, now)
     }
 
     /// ListResourceRecordSets starting at the record's name and type: one set.
     pub fn build_list(&self, zone_id: &str, rr: &str, now: u64) -> Request {
-        let req = Request::get(format!("{}/hostedzone/{zone_id}/rrset", self.base))
-            .param("name", &self.name)
-            .param("type", rr)
-            .param("maxitems", "1");
-        self.signed(req, now)
+        let query = [("name", &*self.name), ("type", rr), ("maxitems", "1")];
+        self.signed(format!("hostedzone/{zone_id}/rrset"), &query, None, now)
     }
 
     /// ChangeResourceRecordSets: one UPSERT of the record set to `ip` alone.
@@ -143,26 +159,32 @@ impl Route53 {
             r#"<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes><Change><Action>UPSERT</Action><ResourceRecordSet><Name>{}.</Name><Type>{rr}</Type><TTL>{}</TTL><ResourceRecords><ResourceRecord><Value>{ip}</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"#,
             self.name, self.ttl
         );
-        let mut req = Request::get(format!("{}/hostedzone/{zone_id}/rrset", self.base))
-            .header("Content-Type", "text/xml");
-        req.method = Method::Post;
-        req.body = Some(body.into_bytes());
-        self.signed(req, now)
+        self.signed(format!("hostedzone/{zone_id}/rrset"), &[], Some(body), now)
     }
 
-    /// `req` with `X-Amz-Date` and its `Authorization` (hidden when shown), signed over the
-    /// `Host` the transport sends.
-    fn signed(&self, req: Request, now: u64) -> Request {
+    /// The request for `path` under the API (a GET, or a POST of the XML `body`) with
+    /// `X-Amz-Date` and its `Authorization` (hidden when shown), signed over the `Host` the
+    /// transport sends.
+    fn signed(
+        &self,
+        path: String,
+        query: &[(&str, &str)],
+        body: Option<String>,
+        now: u64,
+    ) -> Request {
+        let mut req = Request::get(format!("{}/{path}", self.base));
+        for (name, value) in query {
+            req = req.param(name, *value);
+        }
+        if let Some(body) = body {
+            req = req.header("Content-Type", "text/xml");
+            req.method = Method::Post;
+            req.body = Some(body.into_bytes());
+        }
         // The endpoint was checked when the config was read.
         let Ok(target) = crate::http::wire::parse_target(&req.url) else {
             return req;
         };
-        let host = target.host_header();
-        let query: Vec<(&str, &str)> = req
-            .query
-            .iter()
-            .map(|p| (p.name.as_str(), p.value.as_str()))
-            .collect();
         let creds = Credentials {
             access_key_id: &self.access_key_id,
             secret_key: self.secret.expose(),
@@ -172,8 +194,8 @@ impl Route53 {
         let signable = Signable {
             method: req.method.as_str(),
             path: &target.path,
-            query: &query,
-            headers: &[("host", &host)],
+            query,
+            headers: &[("host", &target.host_header())],
             body: req.body.as_deref().unwrap_or_default(),
         };
         let [(date_name, date), (auth_name, auth)] =
@@ -185,16 +207,13 @@ impl Route53 {
     pub fn zone_id(&self, send: &mut SendFn, cache: &Cache, now: u64) -> Result<String, Error> {
         match &self.zone {
             Zone::Id(id) => Ok(id.clone()),
-            Zone::Name(zone) => {
-                if let Some(id) = [&cache.v4, &cache.v6]
-                    .into_iter()
-                    .find(|id| parse_zone_id(id).is_ok())
-                {
-                    return Ok(id.clone());
-                }
-                let reply = send(&self.build_lookup(zone, now))?;
-                parse_zones(&reply, zone)
-            }
+            Zone::Name(zone) => match [&cache.v4, &cache.v6]
+                .into_iter()
+                .find(|id| parse_zone_id(id).is_ok())
+            {
+                Some(id) => Ok(id.clone()),
+                None => parse_zones(&send(&self.build_lookup(zone, now))?, zone),
+            },
         }
     }
 
@@ -207,9 +226,12 @@ impl Route53 {
         ip: IpAddr,
         now: u64,
     ) -> Result<Success, Error> {
+        if zone_id.is_empty() {
+            return Err(Error::transient("Route 53: the hosted zone is gone"));
+        }
         let rr = Family::of(ip).rr();
         let reply = send(&self.build_list(zone_id, rr, now))?;
-        if matches!(self.zone, Zone::Name(_)) && error_code(&reply) == "NoSuchHostedZone" {
+        if matches!(self.zone, Zone::Name(_)) && error_of(&reply.text()).0 == "NoSuchHostedZone" {
             let gone = std::mem::take(zone_id);
             return Err(Error::transient(format!(
                 "Route 53: hosted zone {gone} is gone; looking the zone up again next run"
@@ -222,8 +244,7 @@ impl Route53 {
             Some(_) => {}
             None => detail!("{}: no {rr} record yet; the UPSERT creates it", self.name),
         }
-        let reply = send(&self.build_upsert(zone_id, ip, now))?;
-        parse_change(&reply)
+        parse_change(&send(&self.build_upsert(zone_id, ip, now))?)
     }
 
     /// The whole update with `send`: the zone once, then each family in turn (IPv4 first).
@@ -234,24 +255,23 @@ impl Route53 {
         cache: &mut Cache,
         now: u64,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        let families = addrs.families();
-        if families.is_empty() {
+        let ips = addrs.list();
+        if ips.is_empty() {
             return Vec::new();
         }
-        let mut zone_id = match self.zone_id(send, cache, now) {
-            Ok(id) => id,
-            Err(e) => return families.into_iter().map(|f| (f, Err(e.clone()))).collect(),
-        };
-        let mut out = Vec::new();
-        for ip in addrs.list() {
-            let result = if zone_id.is_empty() {
-                Err(Error::transient("Route 53: the hosted zone is gone"))
-            } else {
-                self.update_family(send, &mut zone_id, ip, now)
-            };
-            out.push((Family::of(ip), result));
-        }
-        if matches!(self.zone, Zone::Name(_)) {
+        let zone = self.zone_id(send, cache, now);
+        let mut zone_id = zone.clone().unwrap_or_default();
+        let out = ips
+            .into_iter()
+            .map(|ip| {
+                let result = match &zone {
+                    Err(e) => Err(e.clone()),
+                    Ok(_) => self.update_family(send, &mut zone_id, ip, now),
+                };
+                (Family::of(ip), result)
+            })
+            .collect();
+        if zone.is_ok() && matches!(self.zone, Zone::Name(_)) {
             cache.v4.clone_from(&zone_id);
             cache.v6 = zone_id;
         }
@@ -320,18 +340,22 @@ fn unexpected(what: &str, text: &str) -> Error {
     Error::transient(format!("Route 53: unexpected {what}: {:?}", short(text)))
 }
 
+/// The body of a 200 reply; any other status is the API's error.
+fn text_of(reply: &Reply) -> Result<String, Error> {
+    match reply.status {
+        200 => Ok(reply.text()),
+        _ => Err(api_error(reply)),
+    }
+}
+
 /// The first record set of a ListResourceRecordSets answer, when it is `name`'s `rr` set: its
 /// values (none for an alias). `None`: there is no such set.
 pub fn parse_list(reply: &Reply, name: &str, rr: &str) -> Result<Option<Vec<String>>, Error> {
-    if reply.status != 200 {
-        return Err(api_error(reply));
-    }
-    let text = reply.text();
-    let doc = document(&text, "ListResourceRecordSetsResponse")
+    let text = text_of(reply)?;
+    let sets = document(&text, "ListResourceRecordSetsResponse")
+        .and_then(|doc| element(doc, "ResourceRecordSets"))
         .ok_or_else(|| unexpected("record list", &text))?;
-    let sets =
-        element(doc, "ResourceRecordSets").ok_or_else(|| unexpected("record list", &text))?;
-    let Some(set) = elements(sets, "ResourceRecordSet", 1).into_iter().next() else {
+    let Some(set) = element(sets, "ResourceRecordSet") else {
         return Ok(None);
     };
     let (Some(got), Some(kind)) = (element(set, "Name"), element(set, "Type")) else {
@@ -353,10 +377,7 @@ pub fn parse_list(reply: &Reply, name: &str, rr: &str) -> Result<Option<Vec<Stri
 
 /// The answer to ChangeResourceRecordSets: its ChangeInfo PENDING or INSYNC.
 pub fn parse_change(reply: &Reply) -> Result<Success, Error> {
-    if reply.status != 200 {
-        return Err(api_error(reply));
-    }
-    let text = reply.text();
+    let text = text_of(reply)?;
     let status = document(&text, "ChangeResourceRecordSetsResponse")
         .and_then(|doc| element(doc, "ChangeInfo"))
         .and_then(|info| element(info, "Status"));
@@ -368,35 +389,26 @@ pub fn parse_change(reply: &Reply) -> Result<Success, Error> {
 
 /// The id of the public hosted zone named `zone` in a ListHostedZonesByName answer.
 pub fn parse_zones(reply: &Reply, zone: &str) -> Result<String, Error> {
-    if reply.status != 200 {
-        return Err(api_error(reply));
-    }
-    let text = reply.text();
+    let text = text_of(reply)?;
     let zones = document(&text, "ListHostedZonesByNameResponse")
         .and_then(|doc| element(doc, "HostedZones"))
         .ok_or_else(|| unexpected("zone list", &text))?;
-    let mut private = false;
+    let mut only = "";
     for hz in elements(zones, "HostedZone", MAX_ZONES) {
         if !element(hz, "Name").is_some_and(|n| same_name(n, zone)) {
             continue;
         }
         if element(hz, "PrivateZone").map(str::trim) == Some("true") {
-            private = true;
+            only = " (only a private one)";
             continue;
         }
         return element(hz, "Id")
             .and_then(|id| parse_zone_id(id).ok())
             .ok_or_else(|| unexpected("zone", hz));
     }
-    let only = if private { " (only a private one)" } else { "" };
     Err(Error::fatal(format!(
         "Route 53: no public hosted zone {zone} for this key{only}; check `zone`, or give `zone_id`"
     )))
-}
-
-/// The `<Code>` of an `<ErrorResponse>`; empty when the body is none.
-fn error_code(reply: &Reply) -> String {
-    error_of(&reply.text()).0
 }
 
 /// `<ErrorResponse><Error><Code>` and `<Message>`, trimmed; empty when absent.
@@ -414,37 +426,38 @@ fn error_of(text: &str) -> (String, String) {
 /// progress and server errors are transient (`Retry-After` kept), as is a clock the service
 /// finds wrong; refused keys and refused changes are fatal, with the fix.
 pub fn api_error(reply: &Reply) -> Error {
-    let status = reply.status;
     let text = reply.text();
     let (code, message) = error_of(&text);
-    let detail = match (code.as_str(), short(&message)) {
-        ("", _) => short(&text),
-        (code, m) if m.is_empty() => code.to_string(),
-        (code, m) => format!("{code}: {m}"),
+    let shown = short(&message);
+    let detail = if code.is_empty() {
+        short(&text)
+    } else if shown.is_empty() {
+        code.clone()
+    } else {
+        format!("{code}: {shown}")
     };
-    let said = format!(
-        "Route 53: HTTP {status}{}",
-        if detail.is_empty() {
-            String::new()
-        } else {
-            format!(" ({detail})")
+    let (class, hint) = match CODES.iter().find(|(c, ..)| *c == code) {
+        Some((_, StatusClass::Busy, _)) => (StatusClass::Busy, ""),
+        _ if code == "RequestExpired" || message.starts_with("Signature expired") => {
+            (StatusClass::Unexpected, "check the system clock")
         }
-    );
-    if BUSY_CODES.contains(&code.as_str()) {
-        return StatusClass::Busy.error(reply, said);
+        Some((_, class, hint)) => (*class, *hint),
+        None => match StatusClass::of(reply.status) {
+            StatusClass::Refused => (
+                StatusClass::Refused,
+                "check `access_key_id` and `secret_access_key`",
+            ),
+            class => (class, ""),
+        },
+    };
+    let mut said = format!("Route 53: HTTP {}", reply.status);
+    if !detail.is_empty() {
+        let _ = write!(said, " ({detail})");
     }
-    if code == "RequestExpired" || message.starts_with("Signature expired") {
-        return Error::transient(format!("{said}; check the system clock"));
+    if !hint.is_empty() {
+        let _ = write!(said, "; {hint}");
     }
-    if let Some((_, hint)) = FATAL_CODES.iter().find(|(c, _)| *c == code) {
-        return Error::fatal(format!("{said}; {hint}"));
-    }
-    match StatusClass::of(status) {
-        StatusClass::Refused => Error::fatal(format!(
-            "{said}; check `access_key_id` and `secret_access_key`"
-        )),
-        class => class.error(reply, said),
-    }
+    class.error(reply, said)
 }
 
 #[cfg(test)]

@@ -5,13 +5,26 @@ use ring::hmac;
 /// The query without `Signature`, as signed: pairs sorted by name, names and values
 /// percent-encoded (RFC 3986 unreserved characters kept), joined by `&`.
 pub fn canonical_query(params: &[(&str, &str)]) -> String {
-    let mut sorted: Vec<&(&str, &str)> = params.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(b.0));
-    let pairs: Vec<String> = sorted
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect();
-    pairs.join("&")
+    let mut query = String::new();
+    for (k, v) in sorted(params) {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query += &percent_encode(k);
+        query.push('=');
+        query += &percent_encode(v);
+    }
+    query
+}
+
+/// `params` sorted by name, pairs of one name in their order.
+pub fn sorted<'a>(params: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut sorted: Vec<(&str, &str)> = Vec::with_capacity(params.len());
+    for &(k, v) in params {
+        let at = sorted.iter().position(|(n, _)| *n > k);
+        sorted.insert(at.unwrap_or(sorted.len()), (k, v));
+    }
+    sorted
 }
 
 /// `<METHOD>&%2F&<the canonical query, percent-encoded once more>`.

@@ -1,7 +1,6 @@
 //! Tencent Cloud API 3.0 request signature (TC3-HMAC-SHA256) for a POST to `/`, pure: https://cloud.tencent.com/document/api/213/30654
-use super::sigv4::hex;
+use super::sigv4::{hex, mac, sha256_hex};
 use crate::clock::format_iso8601;
-use ring::{digest, hmac};
 use std::fmt::Write as _;
 
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -18,71 +17,68 @@ pub struct Signed<'a> {
 }
 
 impl Signed<'_> {
-    /// The headers lowercased and trimmed, sorted by name.
-    fn canonical_headers(&self) -> Vec<(String, String)> {
+    /// The headers lowercased and trimmed, sorted by name: `name:value\n` each, and the names
+    /// joined by `;`.
+    fn canonical_headers(&self) -> (String, String) {
         let mut h: Vec<(String, String)> = self
             .headers
             .iter()
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_ascii_lowercase()))
             .collect();
         h.sort();
-        h
+        let mut lines = String::new();
+        let mut names = String::new();
+        for (i, (k, v)) in h.iter().enumerate() {
+            let _ = writeln!(lines, "{k}:{v}");
+            if i > 0 {
+                names.push(';');
+            }
+            names += k;
+        }
+        (lines, names)
     }
 
     /// `content-type;host;...`: the signed header names.
     pub fn signed_headers(&self) -> String {
-        let names: Vec<String> = self
-            .canonical_headers()
-            .into_iter()
-            .map(|(k, _)| k)
-            .collect();
-        names.join(";")
+        self.canonical_headers().1
     }
 
     /// Method, URI `/`, the empty query, `name:value\n` per header, the names, the payload's
     /// SHA-256, joined by newlines.
     pub fn canonical_request(&self) -> String {
-        let mut headers = String::new();
-        for (k, v) in self.canonical_headers() {
-            let _ = writeln!(headers, "{k}:{v}");
-        }
-        format!(
-            "POST\n/\n\n{headers}\n{}\n{}",
-            self.signed_headers(),
-            hex(digest::digest(&digest::SHA256, self.payload).as_ref())
-        )
+        let (lines, names) = self.canonical_headers();
+        format!("POST\n/\n\n{lines}\n{names}\n{}", sha256_hex(self.payload))
+    }
+
+    /// The date in UTC: `2019-02-25`.
+    fn date(&self) -> String {
+        let mut date = format_iso8601(self.timestamp);
+        date.truncate(10);
+        date
     }
 
     /// `<date>/<service>/tc3_request`, the date in UTC.
     pub fn scope(&self) -> String {
-        format!(
-            "{}/{}/tc3_request",
-            &format_iso8601(self.timestamp)[..10],
-            self.service
-        )
+        format!("{}/{}/tc3_request", self.date(), self.service)
     }
 
     pub fn string_to_sign(&self) -> String {
-        let hashed = digest::digest(&digest::SHA256, self.canonical_request().as_bytes());
         format!(
             "{ALGORITHM}\n{}\n{}\n{}",
             self.timestamp,
             self.scope(),
-            hex(hashed.as_ref())
+            sha256_hex(self.canonical_request().as_bytes())
         )
     }
 
     /// The hex signature: the key derived from `TC3<secret>` through the date, the service
     /// and `tc3_request`, over the string to sign.
     pub fn signature(&self, secret_key: &str) -> String {
-        let mac = |key: &[u8], data: &str| {
-            hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data.as_bytes())
-        };
-        let date = &format_iso8601(self.timestamp)[..10];
-        let k_date = mac(format!("TC3{secret_key}").as_bytes(), date);
-        let k_service = mac(k_date.as_ref(), self.service);
-        let k_signing = mac(k_service.as_ref(), "tc3_request");
-        hex(mac(k_signing.as_ref(), &self.string_to_sign()).as_ref())
+        let mut key = mac(format!("TC3{secret_key}").as_bytes(), &self.date());
+        for part in [self.service, "tc3_request"] {
+            key = mac(key.as_ref(), part);
+        }
+        hex(mac(key.as_ref(), &self.string_to_sign()).as_ref())
     }
 
     /// The `Authorization` header.

@@ -28,83 +28,101 @@ pub struct Signable<'a> {
 
 /// `20150830T123600Z` for a time in seconds since 1970.
 pub fn amz_date(secs: u64) -> String {
-    crate::clock::format_iso8601(secs).replace(['-', ':'], "")
+    let mut date = crate::clock::format_iso8601(secs);
+    date.retain(|c| c != '-' && c != ':');
+    date
 }
 
 /// The canonical request and the signed header names (`host;x-amz-date`).
 pub fn canonical_request(req: &Signable, amz_date: &str) -> (String, String) {
-    let uri: Vec<String> = req.path.split('/').map(percent_encode).collect();
-    let uri = match uri.join("/") {
-        u if u.is_empty() => "/".to_string(),
-        u => u,
-    };
+    // Each segment encoded: the whole path with its encoded `/` put back.
+    let mut uri = percent_encode(req.path).replace("%2F", "/");
+    if uri.is_empty() {
+        uri.push('/');
+    }
     let mut query: Vec<(String, String)> = req
         .query
         .iter()
         .map(|(k, v)| (percent_encode(k), percent_encode(v)))
         .collect();
     query.sort();
-    let query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let mut headers: Vec<(String, String)> = req
-        .headers
-        .iter()
-        .chain(std::iter::once(&("x-amz-date", amz_date)))
-        .map(|(k, v)| {
-            (
-                k.to_ascii_lowercase(),
-                v.split_whitespace().collect::<Vec<_>>().join(" "),
-            )
-        })
-        .collect();
-    // Stable: values of a repeated header keep their order.
-    headers.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut lines = String::new();
-    let mut names: Vec<&str> = Vec::new();
-    for (name, value) in &headers {
-        if names.last() == Some(&name.as_str()) {
-            let _ = write!(lines, ",{value}");
-        } else {
-            if !names.is_empty() {
-                lines.push('\n');
+    // The values of a repeated header joined by `,` in their order; then sorted by name.
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for (k, v) in req.headers.iter().chain([&("x-amz-date", amz_date)]) {
+        let name = k.to_ascii_lowercase();
+        let value = v.split_whitespace().collect::<Vec<_>>().join(" ");
+        match headers.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, values)) => {
+                values.push(',');
+                *values += &value;
             }
-            let _ = write!(lines, "{name}:{value}");
-            names.push(name);
+            None => headers.push((name, value)),
         }
     }
-    let signed = names.join(";");
+    headers.sort();
+    let mut query_line = String::new();
+    for (k, v) in &query {
+        if !query_line.is_empty() {
+            query_line.push('&');
+        }
+        let _ = write!(query_line, "{k}={v}");
+    }
+    let mut lines = String::new();
+    let mut signed = String::new();
+    for (i, (name, value)) in headers.iter().enumerate() {
+        let _ = writeln!(lines, "{name}:{value}");
+        if i > 0 {
+            signed.push(';');
+        }
+        signed += name;
+    }
     let creq = format!(
-        "{}\n{uri}\n{}\n{lines}\n\n{signed}\n{}",
+        "{}\n{uri}\n{query_line}\n{lines}\n{signed}\n{}",
         req.method,
-        query.join("&"),
-        hex(digest::digest(&digest::SHA256, req.body).as_ref())
+        sha256_hex(req.body)
     );
     (creq, signed)
+}
+
+/// The SHA-256 of `data` in lowercase hex.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(digest::digest(&digest::SHA256, data).as_ref())
+}
+
+/// HMAC-SHA256 of `data` under `key`.
+pub fn mac(key: &[u8], data: &str) -> hmac::Tag {
+    hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data.as_bytes())
+}
+
+/// `20150830` of `20150830T123600Z`.
+fn date8(amz_date: &str) -> &str {
+    &amz_date[..8.min(amz_date.len())]
 }
 
 /// `20150830/us-east-1/service/aws4_request`.
 pub fn scope(amz_date: &str, creds: &Credentials) -> String {
     format!(
         "{}/{}/{}/aws4_request",
-        &amz_date[..8.min(amz_date.len())],
+        date8(amz_date),
         creds.region,
         creds.service
     )
 }
 
 pub fn string_to_sign(creq: &str, amz_date: &str, scope: &str) -> String {
-    let hash = hex(digest::digest(&digest::SHA256, creq.as_bytes()).as_ref());
-    format!("{ALGORITHM}\n{amz_date}\n{scope}\n{hash}")
+    format!(
+        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+        sha256_hex(creq.as_bytes())
+    )
 }
 
 /// The key derived from the secret for one day, region and service.
 pub fn signing_key(creds: &Credentials, date8: &str) -> hmac::Tag {
-    let mac = |key: &[u8], data: &str| {
-        hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data.as_bytes())
-    };
-    let k_date = mac(format!("AWS4{}", creds.secret_key).as_bytes(), date8);
-    let k_region = mac(k_date.as_ref(), creds.region);
-    let k_service = mac(k_region.as_ref(), creds.service);
-    mac(k_service.as_ref(), "aws4_request")
+    let mut key = mac(format!("AWS4{}", creds.secret_key).as_bytes(), date8);
+    for part in [creds.region, creds.service, "aws4_request"] {
+        key = mac(key.as_ref(), part);
+    }
+    key
 }
 
 /// The headers that sign `req` at `amz_date`: `X-Amz-Date`, then `Authorization`.
@@ -112,15 +130,11 @@ pub fn sign(req: &Signable, creds: &Credentials, amz_date: &str) -> [(&'static s
     let (creq, signed) = canonical_request(req, amz_date);
     let scope = scope(amz_date, creds);
     let sts = string_to_sign(&creq, amz_date, &scope);
-    let key = signing_key(creds, &amz_date[..8.min(amz_date.len())]);
-    let signature = hmac::sign(
-        &hmac::Key::new(hmac::HMAC_SHA256, key.as_ref()),
-        sts.as_bytes(),
-    );
+    let key = signing_key(creds, date8(amz_date));
     let authorization = format!(
         "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed}, Signature={}",
         creds.access_key_id,
-        hex(signature.as_ref())
+        hex(mac(key.as_ref(), &sts).as_ref())
     );
     [
         ("X-Amz-Date", amz_date.to_string()),
