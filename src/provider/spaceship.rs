@@ -1,5 +1,5 @@
 //! Spaceship DNS records API (https://docs.spaceship.dev/#tag/DNS-records): read the name's records, upsert the address only when it is missing, delete the name's other addresses of the type.
-use super::api::{SendFn, holds, parse_value, update_each};
+use super::api::{SendFn, holds, parse_value, update_each_cached};
 use super::names::{full_name, zone_at_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, StatusClass, Success, short};
 use crate::error::Error;
@@ -117,21 +117,25 @@ impl Spaceship {
                 self.name, self.domain
             )));
         }
-        let (holding, stale): (Vec<Listed>, Vec<Listed>) =
-            listed.into_iter().partition(|r| holds(&r.address, ip));
-        if !holding.is_empty() && stale.is_empty() {
+        // Whether one holds `ip`; the addresses of the others, and the first TTL among them.
+        let (mut holding, mut old, mut old_ttl) = (false, Vec::new(), None);
+        for r in listed {
+            if holds(&r.address, ip) {
+                holding = true;
+            } else {
+                old_ttl = old_ttl.or(r.ttl);
+                old.push(r.address);
+            }
+        }
+        if holding && old.is_empty() {
             return Ok(Success::NoChange);
         }
-        if holding.is_empty() {
-            let ttl = self
-                .ttl
-                .or_else(|| stale.iter().find_map(|r| r.ttl))
-                .unwrap_or(DEFAULT_TTL_SECS);
+        if !holding {
+            let ttl = self.ttl.or(old_ttl).unwrap_or(DEFAULT_TTL_SECS);
             let reply = send(&self.build_put(rr, ip, ttl))?;
             parse_written(&reply, &self.domain, false)?;
         }
-        if !stale.is_empty() {
-            let old: Vec<String> = stale.into_iter().map(|r| r.address).collect();
+        if !old.is_empty() {
             detail!("{}: deleting the old {rr} {}", self.fqdn(), old.join(", "));
             let reply = send(&self.build_delete(rr, &old))?;
             parse_written(&reply, &self.domain, true)?;
@@ -163,11 +167,16 @@ impl Provider for Spaceship {
         &self,
         client: &Client,
         addrs: Addrs,
-        _cache: &mut Cache,
+        cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        update_each(client, addrs, |send, ip| self.update_family(send, ip))
+        // Through `dyn`, the loop of the providers that keep ids: the cache stays as it is.
+        let exchange: &mut Exchange = &mut |send, ip, _| self.update_family(send, ip);
+        update_each_cached(client, addrs, cache, exchange)
     }
 }
+
+/// One family's exchange, given a cache entry it leaves alone.
+type Exchange<'a> = dyn FnMut(&mut SendFn, IpAddr, &mut String) -> Result<Success, Error> + 'a;
 
 /// Whether a listed name (`@` or empty for the apex) is `name`.
 fn same_name(listed: &str, name: &str) -> bool {
@@ -252,21 +261,32 @@ fn error_detail(reply: &Reply) -> String {
 /// its `Retry-After`) and server errors are transient.
 fn api_error(reply: &Reply, domain: &str) -> Error {
     let status = reply.status;
-    let detail = error_detail(reply);
-    if status == 404 {
-        return Error::fatal(format!(
-            "Spaceship: no domain {domain} in this account (HTTP 404{detail}); check `domain`"
-        ));
-    }
-    let class = StatusClass::of(status);
-    let message = match class {
-        StatusClass::Refused => format!(
-            "Spaceship refused the API key (HTTP {status}{detail}); check `api_key` and `api_secret`, and that the key has the dnsrecords:read and dnsrecords:write permissions"
-        ),
-        StatusClass::Busy => format!("Spaceship: HTTP {status}{detail}"),
-        StatusClass::Unexpected => format!("Spaceship: unexpected HTTP {status}{detail}"),
+    let class = match status {
+        404 => StatusClass::Refused,
+        _ => StatusClass::of(status),
     };
-    class.error(reply, message)
+    // The message: `<before><domain><between>HTTP <status>: <detail><after>`.
+    let (before, domain, between, after) = match (status, class) {
+        (404, _) => (
+            "Spaceship: no domain ",
+            domain,
+            " in this account (",
+            "); check `domain`",
+        ),
+        (_, StatusClass::Refused) => (
+            "Spaceship refused the API key (",
+            "",
+            "",
+            "); check `api_key` and `api_secret`, and that the key has the dnsrecords:read and dnsrecords:write permissions",
+        ),
+        (_, StatusClass::Busy) => ("Spaceship: ", "", "", ""),
+        (_, StatusClass::Unexpected) => ("Spaceship: unexpected ", "", "", ""),
+    };
+    let detail = error_detail(reply);
+    class.error(
+        reply,
+        format!("{before}{domain}{between}HTTP {status}{detail}{after}"),
+    )
 }
 
 #[cfg(test)]
