@@ -150,12 +150,12 @@ fn check_reply(reply: &Reply) -> Result<Json, Fail> {
         Err(e) => e,
     };
     Err(match status {
-        404 => Fail::Gone(classify_status(reply, "reply")),
         200..300 => Fail::Other(Error::transient(format!(
             "Cloudflare answered HTTP {status} without valid JSON ({e}): {:?}",
             short(&text)
         ))),
         429 => Fail::Other(rate_limited(reply, "HTTP 429")),
+        404 => Fail::Gone(classify_status(reply, "reply")),
         _ => Fail::Other(classify_status(reply, "reply")),
     })
 }
@@ -166,6 +166,55 @@ fn rate_limited(reply: &Reply, what: &str) -> Error {
         reply.retry_after_secs().unwrap_or(RATE_LIMIT_WAIT_SECS),
     )
 }
+
+/// How a refused call fails: the kind of `Fail`, fatal or not, and the words around what
+/// Cloudflare said.
+type Outcome = (fn(Error) -> Fail, bool, &'static str, &'static str);
+
+/// 81058, whatever the message: nothing to change.
+fn identical(_: Error) -> Fail {
+    Fail::Identical
+}
+
+/// Error codes and what they mean; the first entry a reply has a code of decides.
+const BY_CODE: [(&[i64], Outcome); 6] = [
+    (
+        AUTH_CODES,
+        (
+            Fail::Other,
+            true,
+            "Cloudflare refused the API token",
+            "; use an API token (not the Global API Key) with Zone:Zone:Read and Zone:DNS:Edit on the zone",
+        ),
+    ),
+    (&[CODE_IDENTICAL], (identical, false, "", "")),
+    (
+        &[CODE_EXISTS],
+        (Fail::Exists, false, "record already exists", ""),
+    ),
+    (
+        &[CODE_RECORD_GONE],
+        (Fail::Gone, false, "record not found", ""),
+    ),
+    (
+        &[CODE_ROUTE],
+        (
+            Fail::Gone,
+            true,
+            "Cloudflare could not route the request",
+            ": a wrong `server`, or an id no longer valid",
+        ),
+    ),
+    (
+        &[CODE_CNAME_EXISTS],
+        (
+            Fail::Other,
+            true,
+            "a CNAME record holds the name",
+            "; remove it or update another name",
+        ),
+    ),
+];
 
 /// Sorts a refused call by its error codes (those in `error_chain` too), then its status.
 fn classify_failure(reply: &Reply, errors: &[Json]) -> Fail {
@@ -184,58 +233,28 @@ fn classify_failure(reply: &Reply, errors: &[Json]) -> Fail {
     if codes.is_empty() {
         said += ", no error given";
     }
-    let has = |code: i64| codes.contains(&code);
-    if status == 429 || has(CODE_RATE_LIMIT) {
+    if status == 429 || codes.contains(&CODE_RATE_LIMIT) {
         return Fail::Other(rate_limited(reply, &said));
     }
-    let auth = codes.iter().any(|c| AUTH_CODES.contains(c));
-    if !auth && has(CODE_IDENTICAL) {
-        return Fail::Identical;
-    }
-    // How it fails: the kind of `Fail`, fatal or not, and the words around `said`.
-    let (wrap, fatal, pre, post): (fn(Error) -> Fail, bool, &str, &str) = if auth {
-        (
-            Fail::Other,
-            true,
-            "Cloudflare refused the API token",
-            "; use an API token (not the Global API Key) with Zone:Zone:Read and Zone:DNS:Edit on the zone",
-        )
-    } else if has(CODE_EXISTS) {
-        (Fail::Exists, false, "record already exists", "")
-    } else if has(CODE_RECORD_GONE) {
-        (Fail::Gone, false, "record not found", "")
-    } else if has(CODE_ROUTE) {
-        (
-            Fail::Gone,
-            true,
-            "Cloudflare could not route the request",
-            ": a wrong `server`, or an id no longer valid",
-        )
-    } else if has(CODE_CNAME_EXISTS) {
-        (
-            Fail::Other,
-            true,
-            "a CNAME record holds the name",
-            "; remove it or update another name",
-        )
-    } else if status >= 500 {
-        (Fail::Other, false, "Cloudflare server error", "")
-    } else if status == 401 || status == 403 {
-        (
+    let by_code = BY_CODE
+        .iter()
+        .find(|(known, _)| codes.iter().any(|c| known.contains(c)));
+    let (wrap, fatal, pre, post): Outcome = match by_code {
+        Some((_, outcome)) => *outcome,
+        None if status >= 500 => (Fail::Other, false, "Cloudflare server error", ""),
+        None if status == 401 || status == 403 => (
             Fail::Other,
             true,
             "Cloudflare refused the request",
             "; check the token and its permissions",
-        )
-    } else if status == 404 {
-        (Fail::Gone, false, "not found", "")
-    } else {
-        (
+        ),
+        None if status == 404 => (Fail::Gone, false, "not found", ""),
+        None => (
             Fail::Other,
             false,
             "Cloudflare did not accept the request",
             "",
-        )
+        ),
     };
     let message = format!("{pre} ({said}){post}");
     wrap(match reply.retry_after_secs() {
