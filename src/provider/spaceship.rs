@@ -7,6 +7,7 @@ use crate::family::Family;
 use crate::fields::{Fields, Secret};
 use crate::http::{Client, Method, Reply, Request};
 use crate::json::{Json, quote};
+use std::fmt::Write;
 use std::net::IpAddr;
 
 pub const DEFAULT_SERVER: &str = "https://spaceship.dev";
@@ -86,17 +87,17 @@ impl Spaceship {
 
     /// The delete of the name's `rr` records holding `addresses`.
     pub fn build_delete(&self, rr: &str, addresses: &[String]) -> Request {
-        let items: Vec<String> = addresses
-            .iter()
-            .map(|a| {
-                format!(
-                    r#"{{"type":"{rr}","name":{},"address":{}}}"#,
-                    quote(&self.name),
-                    quote(a)
-                )
-            })
-            .collect();
-        let body = format!("[{}]", items.join(","));
+        let mut body = String::from("[");
+        for (i, a) in addresses.iter().enumerate() {
+            let sep = if i > 0 { "," } else { "" };
+            let _ = write!(
+                body,
+                r#"{sep}{{"type":"{rr}","name":{},"address":{}}}"#,
+                quote(&self.name),
+                quote(a)
+            );
+        }
+        body.push(']');
         self.auth(Request::json(
             Method::Delete,
             self.records_url(),
@@ -155,7 +156,9 @@ impl Provider for Spaceship {
 
     /// Each family starts with reading the name's records.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        Planned::each(addrs, |_| self.build_list())
+        // Through `dyn`: one copy of the loop for every provider that does the same.
+        let build: &dyn Fn(IpAddr) -> Request = &|_| self.build_list();
+        Planned::each(addrs, build)
     }
 
     /// The answer to the upsert; `update` drives the whole exchange.
