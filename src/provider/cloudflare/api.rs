@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::family::Family;
 use crate::http::{Method, Reply, Request};
 use crate::json::{Json, quote};
+use crate::provider::api::holds;
 use crate::provider::{Success, classify_status, short};
 use std::fmt::Write;
 use std::net::IpAddr;
@@ -352,14 +353,12 @@ fn usable_id(id: Option<&str>, a: &str, b: &str) -> Result<String, Error> {
 /// The reply to a PATCH of the content to `ip`.
 pub(super) fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Fail> {
     let env = check_reply(reply)?;
-    let content = record_of(&env, "update")?.1;
-    match content.map(|c| c.trim().parse::<IpAddr>()) {
-        None => Ok(Success::Updated),
-        Some(Ok(now)) if now == ip => Ok(Success::Updated),
-        Some(_) => Err(Fail::Other(Error::transient(format!(
+    match record_of(&env, "update")?.1 {
+        Some(content) if !holds(content, ip) => Err(Fail::Other(Error::transient(format!(
             "Cloudflare answered the update with content {:?}, not {ip}",
-            short(content.unwrap_or(""))
+            short(content)
         )))),
+        _ => Ok(Success::Updated),
     }
 }
 

@@ -168,17 +168,14 @@ impl Cloudflare {
         // Created meanwhile (another client?) when the create says it exists: list it again.
         let mut exists = None;
         loop {
-            match (session.find_record(self, &zone_id, family)?, exists) {
-                (Some(found), _) => {
-                    return self.set_content(session, &zone_id, found, ip, family, cache);
-                }
-                (None, Some(e)) => {
-                    return Err(Error::transient(format!(
-                        "Cloudflare says the {} record exists ({e}) but does not list it",
-                        family.rr()
-                    )));
-                }
-                (None, None) => {}
+            if let Some(found) = session.find_record(self, &zone_id, family)? {
+                return self.set_content(session, &zone_id, found, ip, family, cache);
+            }
+            if let Some(e) = exists {
+                return Err(Error::transient(format!(
+                    "Cloudflare says the {} record exists ({e}) but does not list it",
+                    family.rr()
+                )));
             }
             let Some(new) = self.create else {
                 return Err(Error::fatal(format!(
