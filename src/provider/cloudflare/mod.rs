@@ -104,10 +104,10 @@ impl Cloudflare {
     /// The ids in a cache entry written for this zone; anything else is ignored.
     #[inline(never)]
     fn cached_ids(&self, cached: &str) -> Option<(String, String)> {
-        let mut parts = cached.split('/');
-        let (zone, zone_id, record_id) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() || zone != self.zone || !valid_id(zone_id) || !valid_id(record_id)
-        {
+        let (zone, ids) = cached.split_once('/')?;
+        // A valid record id has no `/`: nothing follows it.
+        let (zone_id, record_id) = ids.split_once('/')?;
+        if zone != self.zone || !valid_id(zone_id) || !valid_id(record_id) {
             return None;
         }
         Some((zone_id.to_string(), record_id.to_string()))
