@@ -67,14 +67,13 @@ impl Hetzner {
 
     pub fn build_create(&self, rr: &str, ip: IpAddr) -> Request {
         let url = format!("{}/rrsets", self.zone_url());
-        let ttl = self
-            .ttl
-            .map(|t| format!(r#""ttl":{t},"#))
-            .unwrap_or_default();
-        let body = format!(
-            r#"{{"name":"{}","type":"{rr}",{ttl}"records":[{{"value":"{ip}"}}]}}"#,
-            self.name
-        );
+        let name = &self.name;
+        let body = match self.ttl {
+            Some(t) => format!(
+                r#"{{"name":"{name}","type":"{rr}","ttl":{t},"records":[{{"value":"{ip}"}}]}}"#
+            ),
+            None => format!(r#"{{"name":"{name}","type":"{rr}","records":[{{"value":"{ip}"}}]}}"#),
+        };
         bearer(Request::json(Method::Post, url, body, false), &self.token)
     }
 
