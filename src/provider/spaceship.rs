@@ -18,7 +18,7 @@ const MAX_TTL_SECS: i64 = 3600;
 /// The TTL of a record ddnsup creates when `ttl` is not given (Spaceship's usual one).
 const DEFAULT_TTL_SECS: u64 = 3600;
 /// Records asked for in one list; ddnsup reads this one page.
-const TAKE: usize = 100;
+const TAKE: &str = "100";
 
 pub struct Spaceship {
     base: String,
@@ -71,7 +71,7 @@ impl Spaceship {
 
     pub fn build_list(&self) -> Request {
         let req = Request::get(self.records_url())
-            .param("take", TAKE.to_string())
+            .param("take", TAKE)
             .param("skip", "0");
         self.auth(req)
     }
