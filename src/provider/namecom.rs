@@ -165,9 +165,7 @@ impl Provider for NameCom {
 
     /// Each family starts with the list (skipped on later runs that know the record's id).
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        // Through `dyn`: one copy of the loop for every provider that does the same.
-        let build: &dyn Fn(IpAddr) -> Request = &|_| self.build_list();
-        Planned::each(addrs, build)
+        Planned::each(addrs, |_| self.build_list())
     }
 
     /// The answer to an update; `update` drives the whole exchange.
@@ -184,9 +182,9 @@ impl Provider for NameCom {
         addrs: Addrs,
         cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        // Through `dyn`: one copy of the loop for every provider that does the same.
-        let exchange: &mut Exchange = &mut |send, ip, known| self.update_family(send, ip, known);
-        update_each_cached(client, addrs, cache, exchange)
+        update_each_cached(client, addrs, cache, |send, ip, known| {
+            self.update_family(send, ip, known)
+        })
     }
 }
 
@@ -194,9 +192,6 @@ impl Provider for NameCom {
 fn remember(cache: &mut String, id: u64, ttl: u64) {
     *cache = format!("{id}/{ttl}");
 }
-
-/// One family's exchange, given the cached ids to read and update.
-type Exchange<'a> = dyn FnMut(&mut SendFn, IpAddr, &mut String) -> Result<Success, Error> + 'a;
 
 /// `<id>/<ttl>` as remembered; `None` for anything else (nothing remembered yet).
 pub fn parse_cache(text: &str) -> Option<(u64, u64)> {
