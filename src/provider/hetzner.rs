@@ -146,9 +146,7 @@ impl Provider for Hetzner {
 
     /// Each family starts with reading its rrset (skipped on later runs that know it exists).
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        // Through `dyn`: one copy of the loop for every provider that does the same.
-        let build: &dyn Fn(IpAddr) -> Request = &|ip| self.build_get(Family::of(ip).rr());
-        Planned::each(addrs, build)
+        Planned::each(addrs, |ip| self.build_get(Family::of(ip).rr()))
     }
 
     /// The answer to `set_records`; `update` drives the whole exchange.
@@ -162,14 +160,11 @@ impl Provider for Hetzner {
         addrs: Addrs,
         cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        // Through `dyn`: one copy of the loop for every provider that does the same.
-        let exchange: &mut Exchange = &mut |send, ip, known| self.update_family(send, ip, known);
-        update_each_cached(client, addrs, cache, exchange)
+        update_each_cached(client, addrs, cache, |send, ip, known| {
+            self.update_family(send, ip, known)
+        })
     }
 }
-
-/// One family's exchange, given the cache to read and update.
-type Exchange<'a> = dyn FnMut(&mut SendFn, IpAddr, &mut String) -> Result<Success, Error> + 'a;
 
 /// The rrset's values; `None` when there is no such rrset (404).
 pub fn parse_get(reply: &Reply, rr: &str) -> Result<Option<Vec<String>>, Error> {
