@@ -1,5 +1,5 @@
 //! Spaceship DNS records API (https://docs.spaceship.dev/#tag/DNS-records): read the name's records, upsert the address only when it is missing, delete the name's other addresses of the type.
-use super::api::{SendFn, holds, parse_value, update_each_cached};
+use super::api::{SendFn, holds, parse_value, update_each};
 use super::names::{full_name, zone_at_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, StatusClass, Success, short};
 use crate::error::Error;
@@ -156,9 +156,7 @@ impl Provider for Spaceship {
 
     /// Each family starts with reading the name's records.
     fn plan(&self, addrs: Addrs) -> Vec<Planned> {
-        // Through `dyn`: one copy of the loop for every provider that does the same.
-        let build: &dyn Fn(IpAddr) -> Request = &|_| self.build_list();
-        Planned::each(addrs, build)
+        Planned::each(addrs, |_| self.build_list())
     }
 
     /// The answer to the upsert; `update` drives the whole exchange.
@@ -170,16 +168,11 @@ impl Provider for Spaceship {
         &self,
         client: &Client,
         addrs: Addrs,
-        cache: &mut Cache,
+        _cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        // Through `dyn`, the loop of the providers that keep ids: the cache stays as it is.
-        let exchange: &mut Exchange = &mut |send, ip, _| self.update_family(send, ip);
-        update_each_cached(client, addrs, cache, exchange)
+        update_each(client, addrs, |send, ip| self.update_family(send, ip))
     }
 }
-
-/// One family's exchange, given a cache entry it leaves alone.
-type Exchange<'a> = dyn FnMut(&mut SendFn, IpAddr, &mut String) -> Result<Success, Error> + 'a;
 
 /// Whether a listed name (`@` or empty for the apex) is `name`.
 fn same_name(listed: &str, name: &str) -> bool {
