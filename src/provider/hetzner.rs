@@ -1,5 +1,5 @@
 //! Hetzner DNS through the Hetzner Cloud API (https://docs.hetzner.cloud/reference/cloud#zone-rrsets): read the rrset, set its records only when they differ, create it when allowed.
-use super::api::{SendFn, bearer, holds, parse_value, update_each_cached};
+use super::api::{SendFn, bearer, busy_error, holds, parse_value, update_each_cached};
 use super::names::{full_name, zone_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, StatusClass, Success, short};
 use crate::error::Error;
@@ -14,9 +14,6 @@ pub const DEFAULT_SERVER: &str = "https://api.hetzner.cloud";
 pub const API_PATH: &str = "/v1";
 const MIN_TTL_SECS: i64 = 60;
 const MAX_TTL_SECS: i64 = 2_147_483_647;
-/// The longest wait a `RateLimit-Reset` may ask for: the limit refills within an hour, so a
-/// longer one means our clock is off.
-const MAX_RESET_WAIT_SECS: u64 = 3600;
 
 pub struct Hetzner {
     base: String,
@@ -70,14 +67,13 @@ impl Hetzner {
 
     pub fn build_create(&self, rr: &str, ip: IpAddr) -> Request {
         let url = format!("{}/rrsets", self.zone_url());
-        let ttl = self
-            .ttl
-            .map(|t| format!(r#""ttl":{t},"#))
-            .unwrap_or_default();
-        let body = format!(
-            r#"{{"name":"{}","type":"{rr}",{ttl}"records":[{{"value":"{ip}"}}]}}"#,
-            self.name
-        );
+        let name = &self.name;
+        let body = match self.ttl {
+            Some(t) => format!(
+                r#"{{"name":"{name}","type":"{rr}","ttl":{t},"records":[{{"value":"{ip}"}}]}}"#
+            ),
+            None => format!(r#"{{"name":"{name}","type":"{rr}","records":[{{"value":"{ip}"}}]}}"#),
+        };
         bearer(Request::json(Method::Post, url, body, false), &self.token)
     }
 
@@ -90,33 +86,52 @@ impl Hetzner {
         cache: &mut String,
     ) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
-        if !cache.is_empty() {
-            let reply = send(&self.build_set(rr, ip))?;
-            if reply.status != 404 {
+        let mut cached = !cache.is_empty();
+        // At most twice: a known rrset that is gone (404) is read again.
+        loop {
+            let mut creating = false;
+            let req = if cached {
+                self.build_set(rr, ip)
+            } else {
+                let reply = send(&self.build_get(rr))?;
+                match parse_get(&reply, rr)? {
+                    None if !self.create => {
+                        return Err(Error::fatal(format!(
+                            "Hetzner: no {rr} rrset {} in zone {} (or no such zone for this token); create it, or set create = true",
+                            self.name, self.zone
+                        )));
+                    }
+                    None => {
+                        creating = true;
+                        self.build_create(rr, ip)
+                    }
+                    Some(values) => {
+                        *cache = self.cache_key(rr);
+                        if values.len() == 1 && holds(&values[0], ip) {
+                            return Ok(Success::NoChange);
+                        }
+                        self.build_set(rr, ip)
+                    }
+                }
+            };
+            let reply = send(&req)?;
+            if std::mem::take(&mut cached) && reply.status == 404 {
+                detail!("{}: the {rr} rrset is gone; reading it again", self.fqdn());
+                cache.clear();
+                continue;
+            }
+            if !creating {
                 return parse_action(&reply);
             }
-            detail!("{}: the {rr} rrset is gone; reading it again", self.fqdn());
-            cache.clear();
-        }
-        let reply = send(&self.build_get(rr))?;
-        let Some(values) = parse_get(&reply, rr)? else {
-            if !self.create {
-                return Err(Error::fatal(format!(
-                    "Hetzner: no {rr} rrset {} in zone {} (or no such zone for this token); create it, or set create = true",
-                    self.name, self.zone
-                )));
-            }
-            let reply = send(&self.build_create(rr, ip))?;
             let done = parse_created(&reply, &self.zone)?;
-            *cache = format!("{}/{rr}", self.name);
+            *cache = self.cache_key(rr);
             return Ok(done);
-        };
-        *cache = format!("{}/{rr}", self.name);
-        if values.len() == 1 && holds(&values[0], ip) {
-            return Ok(Success::NoChange);
         }
-        let reply = send(&self.build_set(rr, ip))?;
-        parse_action(&reply)
+    }
+
+    /// What the cache keeps once the rrset is known to exist.
+    fn cache_key(&self, rr: &str) -> String {
+        format!("{}/{rr}", self.name)
     }
 }
 
@@ -204,28 +219,18 @@ pub fn parse_created(reply: &Reply, zone: &str) -> Result<Success, Error> {
     if reply.status == 404 {
         return Err(Error::fatal(format!(
             "Hetzner: no zone {zone} for this token (HTTP 404{}); check `zone`",
-            error_detail(reply)
+            error_of(reply).1
         )));
     }
     parse_action(reply)
 }
 
-/// The `error` member of the error body `{"error":{"code":..,"message":..}}`.
-fn error_of(reply: &Reply) -> Json {
-    match Json::parse(&reply.text()) {
-        Ok(Json::Obj(mut members)) => members
-            .iter()
-            .position(|(k, _)| k == "error")
-            .map_or(Json::Null, |i| members.swap_remove(i).1),
-        _ => Json::Null,
-    }
-}
-
-/// `: <message>` from the error body, else its code, else the start of the text; empty when
-/// there is none.
-fn error_detail(reply: &Reply) -> String {
+/// The error body `{"error":{"code":..,"message":..}}`, and `: <message>` from its `error`,
+/// else its code, else the start of the text (empty when there is none).
+fn error_of(reply: &Reply) -> (Json, String) {
     let text = reply.text();
-    let error = error_of(reply);
+    let tree = Json::parse(&text).unwrap_or(Json::Null);
+    let error = tree.get("error");
     let said = |key| {
         error
             .get(key)
@@ -237,51 +242,38 @@ fn error_detail(reply: &Reply) -> String {
         Json::Obj(_) => short(said("message").or(said("code")).unwrap_or_default()),
         _ => short(&text),
     };
-    if shown.is_empty() {
+    let detail = if shown.is_empty() {
         shown
     } else {
         format!(": {shown}")
-    }
-}
-
-fn error_code(reply: &Reply) -> String {
-    error_of(reply)
-        .get("code")
-        .str()
-        .unwrap_or_default()
-        .to_string()
+    };
+    (tree, detail)
 }
 
 /// A refused token (401, 403) or a protected rrset is fatal; rate limits and server errors
 /// are transient, waiting for `Retry-After` or else Hetzner's own `RateLimit-Reset`.
 fn api_error(reply: &Reply) -> Error {
     let status = reply.status;
-    let detail = error_detail(reply);
-    if error_code(reply) == "protected" {
-        return Error::fatal(format!(
-            "Hetzner: the rrset is protected against changes (HTTP {status}{detail}); lift its protection"
-        ));
-    }
-    let class = StatusClass::of(status);
-    let message = match class {
-        StatusClass::Refused => format!(
-            "Hetzner refused the token (HTTP {status}{detail}); check `token` (a Cloud API token of the zone's project, with Read & Write)"
-        ),
-        StatusClass::Busy => format!("Hetzner: HTTP {status}{detail}"),
-        StatusClass::Unexpected => format!("Hetzner: unexpected HTTP {status}{detail}"),
+    let (tree, detail) = error_of(reply);
+    let protected = tree.get("error").get("code").str() == Some("protected");
+    let class = match StatusClass::of(status) {
+        _ if protected => StatusClass::Refused,
+        class => class,
     };
-    match (class, reset_wait(reply, crate::clock::now_secs())) {
-        (StatusClass::Busy, Some(secs)) if reply.retry_after_secs().is_none() => {
-            Error::transient_after(message, secs)
-        }
-        _ => class.error(reply, message),
-    }
-}
-
-/// Seconds until `RateLimit-Reset` (a UNIX time), at most an hour; `None` without the header.
-pub fn reset_wait(reply: &Reply, now: u64) -> Option<u64> {
-    let at: u64 = reply.header("ratelimit-reset")?.trim().parse().ok()?;
-    Some(at.saturating_sub(now).min(MAX_RESET_WAIT_SECS))
+    let (before, after) = match class {
+        _ if protected => (
+            "Hetzner: the rrset is protected against changes (",
+            "); lift its protection",
+        ),
+        StatusClass::Refused => (
+            "Hetzner refused the token (",
+            "); check `token` (a Cloud API token of the zone's project, with Read & Write)",
+        ),
+        StatusClass::Busy => ("Hetzner: ", ""),
+        StatusClass::Unexpected => ("Hetzner: unexpected ", ""),
+    };
+    let message = format!("{before}HTTP {status}{detail}{after}");
+    busy_error(reply, class, message, "ratelimit-reset")
 }
 
 #[cfg(test)]

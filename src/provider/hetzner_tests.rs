@@ -1,6 +1,7 @@
 //! Hetzner Cloud DNS: request shapes, the documented replies, and the exchange as a table.
 use super::*;
 use crate::error::Class;
+use crate::provider::api;
 use crate::provider::testutil::{body, config, config_err, exchange, ip, reply};
 
 /// "Get an RRSet" example response, https://docs.hetzner.cloud/reference/cloud#zone-rrsets
@@ -110,9 +111,10 @@ fn failures_are_classified() {
     let wait = e.retry_after_secs().unwrap();
     assert!((118..=120).contains(&wait), "{wait}");
     let r = limited(vec![("ratelimit-reset", "1731417200")]);
+    let reset_wait = |r: &Reply, now| api::reset_wait(r, "ratelimit-reset", now);
     assert_eq!(reset_wait(&r, 1_731_417_000), Some(200));
     assert_eq!(reset_wait(&r, 1_731_418_000), Some(0));
-    assert_eq!(reset_wait(&r, 0), Some(MAX_RESET_WAIT_SECS));
+    assert_eq!(reset_wait(&r, 0), Some(api::MAX_RESET_WAIT_SECS));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Name.com API v4 (https://www.name.com/api-docs/DNS): list the domain's records, update the one with the host and type by its id (remembered), create it when allowed.
-use super::api::{SendFn, error_detail, holds, parse_value, reset_wait, update_each_cached};
+use super::api::{SendFn, busy_error, error_detail, holds, parse_value, update_each_cached};
 use super::names::{full_name, zone_at_and_inner_name};
 use super::{Addrs, Cache, Planned, Provider, StatusClass, Success, short};
 use crate::error::Error;
@@ -107,53 +107,50 @@ impl NameCom {
         cache: &mut String,
     ) -> Result<Success, Error> {
         let rr = Family::of(ip).rr();
-        if let Some((id, ttl)) = parse_cache(cache) {
-            let reply = send(&self.build_update(id, rr, ip, self.ttl.unwrap_or(ttl)))?;
-            if reply.status != 404 {
-                return self.written(&reply, rr, ip, cache);
-            }
-            detail!("{}: record {id} is gone; listing again", self.fqdn());
-            cache.clear();
-        }
-        let reply = send(&self.build_list())?;
-        let mut found = parse_list(&reply, &self.host, rr, &self.domain)?;
-        match found.len() {
-            0 if self.create => {
-                let reply = send(&self.build_create(rr, ip))?;
-                self.written(&reply, rr, ip, cache)
-            }
-            0 => Err(Error::fatal(format!(
-                "Name.com: no {rr} record {} in domain {}; create it, or set create = true",
-                self.host, self.domain
-            ))),
-            1 => {
-                let record = found.swap_remove(0);
-                *cache = format!("{}/{}", record.id, record.ttl);
-                if holds(&record.answer, ip) {
-                    return Ok(Success::NoChange);
+        let mut cached = parse_cache(cache);
+        // At most twice: a cached id that is gone (404) is followed by the list.
+        loop {
+            let req = match cached {
+                Some((id, ttl)) => self.build_update(id, rr, ip, self.ttl.unwrap_or(ttl)),
+                None => {
+                    let reply = send(&self.build_list())?;
+                    let mut found = parse_list(&reply, &self.host, rr, &self.domain)?;
+                    match found.len() {
+                        0 if self.create => self.build_create(rr, ip),
+                        0 => {
+                            return Err(Error::fatal(format!(
+                                "Name.com: no {rr} record {} in domain {}; create it, or set create = true",
+                                self.host, self.domain
+                            )));
+                        }
+                        1 => {
+                            let record = found.swap_remove(0);
+                            remember(cache, record.id, record.ttl);
+                            if holds(&record.answer, ip) {
+                                return Ok(Success::NoChange);
+                            }
+                            self.build_update(record.id, rr, ip, self.ttl.unwrap_or(record.ttl))
+                        }
+                        many => {
+                            return Err(Error::fatal(format!(
+                                "Name.com: {many} {rr} records for {}; ddnsup keeps exactly one up to date, remove the others",
+                                self.fqdn()
+                            )));
+                        }
+                    }
                 }
-                let ttl = self.ttl.unwrap_or(record.ttl);
-                let reply = send(&self.build_update(record.id, rr, ip, ttl))?;
-                self.written(&reply, rr, ip, cache)
+            };
+            let reply = send(&req)?;
+            if let (Some((id, _)), 404) = (cached.take(), reply.status) {
+                detail!("{}: record {id} is gone; listing again", self.fqdn());
+                cache.clear();
+                continue;
             }
-            many => Err(Error::fatal(format!(
-                "Name.com: {many} {rr} records for {}; ddnsup keeps exactly one up to date, remove the others",
-                self.fqdn()
-            ))),
+            // The answer to an update or create names the record to remember.
+            let record = parse_record(&reply, rr, ip, &self.domain)?;
+            remember(cache, record.id, record.ttl);
+            return Ok(Success::Updated);
         }
-    }
-
-    /// Reads the answer to an update or create and remembers the record it names.
-    fn written(
-        &self,
-        reply: &Reply,
-        rr: &str,
-        ip: IpAddr,
-        cache: &mut String,
-    ) -> Result<Success, Error> {
-        let record = parse_record(reply, rr, ip, &self.domain)?;
-        *cache = format!("{}/{}", record.id, record.ttl);
-        Ok(Success::Updated)
     }
 }
 
@@ -189,6 +186,11 @@ impl Provider for NameCom {
             self.update_family(send, ip, known)
         })
     }
+}
+
+/// Keeps `<id>/<ttl>` for the next run.
+fn remember(cache: &mut String, id: u64, ttl: u64) {
+    *cache = format!("{id}/{ttl}");
 }
 
 /// `<id>/<ttl>` as remembered; `None` for anything else (nothing remembered yet).
@@ -286,37 +288,36 @@ pub fn parse_record(reply: &Reply, rr: &str, ip: IpAddr, domain: &str) -> Result
 /// transient, waiting for `Retry-After` or else Name.com's `X-RateLimit-Reset`.
 fn api_error(reply: &Reply, domain: &str) -> Error {
     let status = reply.status;
-    let detail = error_detail(reply);
-    match status {
-        401 => {
-            return Error::fatal(format!(
-                "Name.com refused the username and token (HTTP 401{detail}); check `username` and `token` (api.dev.name.com takes the -test username and its own token)"
-            ));
-        }
-        403 => {
-            return Error::fatal(format!(
-                "Name.com: permission denied (HTTP 403{detail}); turn on API access for the account and check its API IP allowlist"
-            ));
-        }
-        404 => {
-            return Error::fatal(format!(
-                "Name.com: no domain {domain} in this account (HTTP 404{detail}); check `domain`"
-            ));
-        }
-        _ => {}
-    }
-    let class = StatusClass::of(status);
-    let message = match class {
-        StatusClass::Unexpected => format!("Name.com: unexpected HTTP {status}{detail}"),
-        _ => format!("Name.com: HTTP {status}{detail}"),
+    let class = match status {
+        404 => StatusClass::Refused,
+        _ => StatusClass::of(status),
     };
-    let reset = reset_wait(reply, "x-ratelimit-reset", crate::clock::now_secs());
-    match (class, reset) {
-        (StatusClass::Busy, Some(secs)) if reply.retry_after_secs().is_none() => {
-            Error::transient_after(message, secs)
-        }
-        _ => class.error(reply, message),
-    }
+    // The message: `<before><domain><between>HTTP <status>: <detail><after>`.
+    let (before, domain, between, after) = match (status, class) {
+        (401, _) => (
+            "Name.com refused the username and token (",
+            "",
+            "",
+            "); check `username` and `token` (api.dev.name.com takes the -test username and its own token)",
+        ),
+        (403, _) => (
+            "Name.com: permission denied (",
+            "",
+            "",
+            "); turn on API access for the account and check its API IP allowlist",
+        ),
+        (404, _) => (
+            "Name.com: no domain ",
+            domain,
+            " in this account (",
+            "); check `domain`",
+        ),
+        (_, StatusClass::Unexpected) => ("Name.com: unexpected ", "", "", ""),
+        _ => ("Name.com: ", "", "", ""),
+    };
+    let detail = error_detail(reply);
+    let message = format!("{before}{domain}{between}HTTP {status}{detail}{after}");
+    busy_error(reply, class, message, "x-ratelimit-reset")
 }
 
 #[cfg(test)]

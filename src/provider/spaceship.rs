@@ -7,6 +7,7 @@ use crate::family::Family;
 use crate::fields::{Fields, Secret};
 use crate::http::{Client, Method, Reply, Request};
 use crate::json::{Json, quote};
+use std::fmt::Write;
 use std::net::IpAddr;
 
 pub const DEFAULT_SERVER: &str = "https://spaceship.dev";
@@ -17,7 +18,7 @@ const MAX_TTL_SECS: i64 = 3600;
 /// The TTL of a record ddnsup creates when `ttl` is not given (Spaceship's usual one).
 const DEFAULT_TTL_SECS: u64 = 3600;
 /// Records asked for in one list; ddnsup reads this one page.
-const TAKE: usize = 100;
+const TAKE: &str = "100";
 
 pub struct Spaceship {
     base: String,
@@ -70,7 +71,7 @@ impl Spaceship {
 
     pub fn build_list(&self) -> Request {
         let req = Request::get(self.records_url())
-            .param("take", TAKE.to_string())
+            .param("take", TAKE)
             .param("skip", "0");
         self.auth(req)
     }
@@ -86,17 +87,17 @@ impl Spaceship {
 
     /// The delete of the name's `rr` records holding `addresses`.
     pub fn build_delete(&self, rr: &str, addresses: &[String]) -> Request {
-        let items: Vec<String> = addresses
-            .iter()
-            .map(|a| {
-                format!(
-                    r#"{{"type":"{rr}","name":{},"address":{}}}"#,
-                    quote(&self.name),
-                    quote(a)
-                )
-            })
-            .collect();
-        let body = format!("[{}]", items.join(","));
+        let mut body = String::from("[");
+        for (i, a) in addresses.iter().enumerate() {
+            let sep = if i > 0 { "," } else { "" };
+            let _ = write!(
+                body,
+                r#"{sep}{{"type":"{rr}","name":{},"address":{}}}"#,
+                quote(&self.name),
+                quote(a)
+            );
+        }
+        body.push(']');
         self.auth(Request::json(
             Method::Delete,
             self.records_url(),
@@ -117,21 +118,25 @@ impl Spaceship {
                 self.name, self.domain
             )));
         }
-        let (holding, stale): (Vec<Listed>, Vec<Listed>) =
-            listed.into_iter().partition(|r| holds(&r.address, ip));
-        if !holding.is_empty() && stale.is_empty() {
+        // Whether one holds `ip`; the addresses of the others, and the first TTL among them.
+        let (mut holding, mut old, mut old_ttl) = (false, Vec::new(), None);
+        for r in listed {
+            if holds(&r.address, ip) {
+                holding = true;
+            } else {
+                old_ttl = old_ttl.or(r.ttl);
+                old.push(r.address);
+            }
+        }
+        if holding && old.is_empty() {
             return Ok(Success::NoChange);
         }
-        if holding.is_empty() {
-            let ttl = self
-                .ttl
-                .or_else(|| stale.iter().find_map(|r| r.ttl))
-                .unwrap_or(DEFAULT_TTL_SECS);
+        if !holding {
+            let ttl = self.ttl.or(old_ttl).unwrap_or(DEFAULT_TTL_SECS);
             let reply = send(&self.build_put(rr, ip, ttl))?;
             parse_written(&reply, &self.domain, false)?;
         }
-        if !stale.is_empty() {
-            let old: Vec<String> = stale.into_iter().map(|r| r.address).collect();
+        if !old.is_empty() {
             detail!("{}: deleting the old {rr} {}", self.fqdn(), old.join(", "));
             let reply = send(&self.build_delete(rr, &old))?;
             parse_written(&reply, &self.domain, true)?;
@@ -252,21 +257,32 @@ fn error_detail(reply: &Reply) -> String {
 /// its `Retry-After`) and server errors are transient.
 fn api_error(reply: &Reply, domain: &str) -> Error {
     let status = reply.status;
-    let detail = error_detail(reply);
-    if status == 404 {
-        return Error::fatal(format!(
-            "Spaceship: no domain {domain} in this account (HTTP 404{detail}); check `domain`"
-        ));
-    }
-    let class = StatusClass::of(status);
-    let message = match class {
-        StatusClass::Refused => format!(
-            "Spaceship refused the API key (HTTP {status}{detail}); check `api_key` and `api_secret`, and that the key has the dnsrecords:read and dnsrecords:write permissions"
-        ),
-        StatusClass::Busy => format!("Spaceship: HTTP {status}{detail}"),
-        StatusClass::Unexpected => format!("Spaceship: unexpected HTTP {status}{detail}"),
+    let class = match status {
+        404 => StatusClass::Refused,
+        _ => StatusClass::of(status),
     };
-    class.error(reply, message)
+    // The message: `<before><domain><between>HTTP <status>: <detail><after>`.
+    let (before, domain, between, after) = match (status, class) {
+        (404, _) => (
+            "Spaceship: no domain ",
+            domain,
+            " in this account (",
+            "); check `domain`",
+        ),
+        (_, StatusClass::Refused) => (
+            "Spaceship refused the API key (",
+            "",
+            "",
+            "); check `api_key` and `api_secret`, and that the key has the dnsrecords:read and dnsrecords:write permissions",
+        ),
+        (_, StatusClass::Busy) => ("Spaceship: ", "", "", ""),
+        (_, StatusClass::Unexpected) => ("Spaceship: unexpected ", "", "", ""),
+    };
+    let detail = error_detail(reply);
+    class.error(
+        reply,
+        format!("{before}{domain}{between}HTTP {status}{detail}{after}"),
+    )
 }
 
 #[cfg(test)]

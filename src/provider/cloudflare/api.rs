@@ -6,7 +6,9 @@ use crate::error::Error;
 use crate::family::Family;
 use crate::http::{Method, Reply, Request};
 use crate::json::{Json, quote};
+use crate::provider::api::holds;
 use crate::provider::{Success, classify_status, short};
+use std::fmt::Write;
 use std::net::IpAddr;
 
 /// The wait after a rate limit without `Retry-After`: Cloudflare blocks for five minutes.
@@ -56,6 +58,7 @@ impl Cloudflare {
     }
 
     /// `POST /zones/<zone_id>/dns_records`: a new record with the configured TTL and proxying.
+    #[inline(never)]
     pub(super) fn create_request(&self, zone_id: &str, ip: IpAddr, new: NewRecord) -> Request {
         let url = format!("{}/zones/{zone_id}/dns_records", self.base);
         let body = build_create_body(&self.name, ip, new);
@@ -139,19 +142,23 @@ fn result_list(v: &Json) -> Option<&[Json]> {
 /// A successful reply's JSON, or how it failed. `success:false` fails whatever the status.
 fn check_reply(reply: &Reply) -> Result<Json, Fail> {
     let text = reply.text();
-    let ok_status = (200..300).contains(&reply.status);
-    match Json::parse(&text) {
-        Ok(env) if env.get("success").bool() == Some(true) && ok_status => Ok(env),
-        Ok(env) => Err(classify_failure(reply, env.get("errors").items())),
-        Err(_) if reply.status == 404 => Err(Fail::Gone(classify_status(reply, "reply"))),
-        Err(e) if ok_status => Err(Fail::Other(Error::transient(format!(
-            "Cloudflare answered HTTP {} without valid JSON ({e}): {:?}",
-            reply.status,
+    let status = reply.status;
+    let e = match Json::parse(&text) {
+        Ok(env) if env.get("success").bool() == Some(true) && (200..300).contains(&status) => {
+            return Ok(env);
+        }
+        Ok(env) => return Err(classify_failure(reply, env.get("errors").items())),
+        Err(e) => e,
+    };
+    Err(match status {
+        200..300 => Fail::Other(Error::transient(format!(
+            "Cloudflare answered HTTP {status} without valid JSON ({e}): {:?}",
             short(&text)
-        )))),
-        Err(_) if reply.status == 429 => Err(Fail::Other(rate_limited(reply, "HTTP 429"))),
-        Err(_) => Err(Fail::Other(classify_status(reply, "reply"))),
-    }
+        ))),
+        429 => Fail::Other(rate_limited(reply, "HTTP 429")),
+        404 => Fail::Gone(classify_status(reply, "reply")),
+        _ => Fail::Other(classify_status(reply, "reply")),
+    })
 }
 
 fn rate_limited(reply: &Reply, what: &str) -> Error {
@@ -161,141 +168,184 @@ fn rate_limited(reply: &Reply, what: &str) -> Error {
     )
 }
 
+/// How a refused call fails: the kind of `Fail`, fatal or not, and the words around what
+/// Cloudflare said.
+type Outcome = (fn(Error) -> Fail, bool, &'static str, &'static str);
+
+/// 81058, whatever the message: nothing to change.
+fn identical(_: Error) -> Fail {
+    Fail::Identical
+}
+
+/// Error codes and what they mean; the first entry a reply has a code of decides.
+const BY_CODE: [(&[i64], Outcome); 6] = [
+    (
+        AUTH_CODES,
+        (
+            Fail::Other,
+            true,
+            "Cloudflare refused the API token",
+            "; use an API token (not the Global API Key) with Zone:Zone:Read and Zone:DNS:Edit on the zone",
+        ),
+    ),
+    (&[CODE_IDENTICAL], (identical, false, "", "")),
+    (
+        &[CODE_EXISTS],
+        (Fail::Exists, false, "record already exists", ""),
+    ),
+    (
+        &[CODE_RECORD_GONE],
+        (Fail::Gone, false, "record not found", ""),
+    ),
+    (
+        &[CODE_ROUTE],
+        (
+            Fail::Gone,
+            true,
+            "Cloudflare could not route the request",
+            ": a wrong `server`, or an id no longer valid",
+        ),
+    ),
+    (
+        &[CODE_CNAME_EXISTS],
+        (
+            Fail::Other,
+            true,
+            "a CNAME record holds the name",
+            "; remove it or update another name",
+        ),
+    ),
+];
+
 /// Sorts a refused call by its error codes (those in `error_chain` too), then its status.
 fn classify_failure(reply: &Reply, errors: &[Json]) -> Fail {
     let status = reply.status;
     let mut codes = Vec::new();
-    let mut said = Vec::new();
+    let mut said = format!("HTTP {status}");
     for e in errors {
         for c in std::iter::once(e).chain(e.get("error_chain").items()) {
             let code = c.get("code").int().unwrap_or_default();
             codes.push(code);
             let message = c.get("message").str().unwrap_or_default();
-            said.push(format!("{code} {}", short(message)));
+            let sep = if codes.len() == 1 { ", " } else { "; " };
+            let _ = write!(said, "{sep}{code} {}", short(message));
         }
     }
-    let said = if said.is_empty() {
-        format!("HTTP {status}, no error given")
-    } else {
-        format!("HTTP {status}, {}", said.join("; "))
-    };
-    let has = |code: i64| codes.contains(&code);
-    if status == 429 || has(CODE_RATE_LIMIT) {
-        Fail::Other(rate_limited(reply, &said))
-    } else if codes.iter().any(|c| AUTH_CODES.contains(c)) {
-        Fail::Other(Error::fatal(format!(
-            "Cloudflare refused the API token ({said}); use an API token (not the Global API Key) with Zone:Zone:Read and Zone:DNS:Edit on the zone"
-        )))
-    } else if has(CODE_IDENTICAL) {
-        Fail::Identical
-    } else if has(CODE_EXISTS) {
-        Fail::Exists(Error::transient(format!("record already exists ({said})")))
-    } else if has(CODE_RECORD_GONE) {
-        Fail::Gone(Error::transient(format!("record not found ({said})")))
-    } else if has(CODE_ROUTE) {
-        Fail::Gone(Error::fatal(format!(
-            "Cloudflare could not route the request ({said}): a wrong `server`, or an id no longer valid"
-        )))
-    } else if has(CODE_CNAME_EXISTS) {
-        Fail::Other(Error::fatal(format!(
-            "a CNAME record holds the name ({said}); remove it or update another name"
-        )))
-    } else if status >= 500 {
-        Fail::Other(match reply.retry_after_secs() {
-            Some(s) => Error::transient_after(format!("Cloudflare server error ({said})"), s),
-            None => Error::transient(format!("Cloudflare server error ({said})")),
-        })
-    } else if status == 401 || status == 403 {
-        Fail::Other(Error::fatal(format!(
-            "Cloudflare refused the request ({said}); check the token and its permissions"
-        )))
-    } else if status == 404 {
-        Fail::Gone(Error::transient(format!("not found ({said})")))
-    } else {
-        Fail::Other(Error::transient(format!(
-            "Cloudflare did not accept the request ({said})"
-        )))
+    if codes.is_empty() {
+        said += ", no error given";
     }
+    if status == 429 || codes.contains(&CODE_RATE_LIMIT) {
+        return Fail::Other(rate_limited(reply, &said));
+    }
+    let by_code = BY_CODE
+        .iter()
+        .find(|(known, _)| codes.iter().any(|c| known.contains(c)));
+    let (wrap, fatal, pre, post): Outcome = match by_code {
+        Some((_, outcome)) => *outcome,
+        None if status >= 500 => (Fail::Other, false, "Cloudflare server error", ""),
+        None if status == 401 || status == 403 => (
+            Fail::Other,
+            true,
+            "Cloudflare refused the request",
+            "; check the token and its permissions",
+        ),
+        None if status == 404 => (Fail::Gone, false, "not found", ""),
+        None => (
+            Fail::Other,
+            false,
+            "Cloudflare did not accept the request",
+            "",
+        ),
+    };
+    let message = format!("{pre} ({said}){post}");
+    wrap(match reply.retry_after_secs() {
+        _ if fatal => Error::fatal(message),
+        Some(s) if status >= 500 => Error::transient_after(message, s),
+        _ => Error::transient(message),
+    })
 }
 
 /// The zone id from `GET /zones?name=<zone>`: the entry named `zone` (IDN zones are named
 /// in Unicode by Cloudflare); none is fatal.
+#[inline(never)]
 pub(super) fn parse_zones(reply: &Reply, zone: &str) -> Result<String, Error> {
     let env = check_reply(reply).map_err(lookup_error)?;
-    let zones = result_list(&env).ok_or_else(|| Error::transient("zone list without a result"))?;
-    let mut live = None;
-    for z in zones {
-        let (Ok(id), Ok(name), Ok(status)) = (text(z, "id"), text(z, "name"), text(z, "status"))
-        else {
-            return Err(Error::transient(
-                "unexpected zone list: a member that is not text",
-            ));
-        };
-        if live.is_none() && name.is_some_and(|n| same_zone(n, zone)) && status != Some("deleted") {
-            live = Some(id);
-        }
-    }
-    let Some(found) = live else {
+    // Cloudflare names IDN zones in Unicode.
+    let unicode = idn_to_unicode(zone).map(|u| u.to_lowercase());
+    let live = listed(&env, "zone", &["id", "name", "status"])?
+        .into_iter()
+        .find(|[_, name, status, _]| {
+            name.is_some_and(|n| {
+                let n = n.trim_end_matches('.').to_lowercase();
+                n == zone || unicode.as_ref() == Some(&n)
+            }) && *status != Some("deleted")
+        });
+    let Some([id, ..]) = live else {
         return Err(Error::fatal(format!(
             "zone {zone} not found: check `zone`, and that the token has Zone:Zone:Read on it"
         )));
     };
-    match found {
-        Some(id) if valid_id(id) => Ok(id.to_string()),
-        other => Err(Error::transient(format!(
-            "zone {zone} listed with an unusable id {:?}",
-            short(other.unwrap_or(""))
-        ))),
-    }
+    usable_id(id, "zone ", zone)
 }
 
 /// The record from `GET /dns_records?type=..&name=..`: none is `Ok(None)`, several are fatal
 /// (ddnsup keeps exactly one record per name and type).
+#[inline(never)]
 pub(super) fn parse_records(
     reply: &Reply,
     name: &str,
     family: Family,
 ) -> Result<Option<FoundRecord>, Error> {
     let env = check_reply(reply).map_err(lookup_error)?;
-    let records =
-        result_list(&env).ok_or_else(|| Error::transient("record list without a result"))?;
+    let rr = family.rr();
     // The query filters already; a record that says it is another name or type is ignored.
-    let mut matching = Vec::new();
-    for r in records {
-        let fields = (
-            text(r, "id"),
-            text(r, "name"),
-            text(r, "type"),
-            text(r, "content"),
-        );
-        let (Ok(id), Ok(listed), Ok(kind), Ok(content)) = fields else {
-            return Err(Error::transient(
-                "unexpected record list: a member that is not text",
-            ));
-        };
-        if listed.is_none_or(|n| same_name(n, name))
-            && kind.is_none_or(|k| k.eq_ignore_ascii_case(family.rr()))
-        {
-            matching.push((id, content));
-        }
-    }
+    let mut matching = listed(&env, "record", &["id", "name", "type", "content"])?;
+    matching.retain(|[_, listed, kind, _]| {
+        listed.is_none_or(|n| same_name(n, name)) && kind.is_none_or(|k| k.eq_ignore_ascii_case(rr))
+    });
     match matching.as_slice() {
         [] => Ok(None),
-        [(id, content)] => match id {
-            Some(id) if valid_id(id) => Ok(Some(FoundRecord {
-                id: id.to_string(),
-                content: content.and_then(|c| c.trim().parse().ok()),
-            })),
-            other => Err(Error::transient(format!(
-                "{} record listed with an unusable id {:?}",
-                family.rr(),
-                short(other.unwrap_or(""))
-            ))),
-        },
+        [[id, _, _, content]] => Ok(Some(FoundRecord {
+            id: usable_id(*id, rr, " record")?,
+            content: content.and_then(|c| c.trim().parse().ok()),
+        })),
         several => Err(Error::fatal(format!(
-            "{} {} records named {name}: ddnsup keeps exactly one up to date; delete the others",
+            "{} {rr} records named {name}: ddnsup keeps exactly one up to date; delete the others",
             several.len(),
-            family.rr()
+        ))),
+    }
+}
+
+/// The members `keys` (at most four) of each object in `result`: text, or `None` when absent.
+#[inline(never)]
+fn listed<'a>(
+    env: &'a Json,
+    what: &str,
+    keys: &[&str],
+) -> Result<Vec<[Option<&'a str>; 4]>, Error> {
+    let items = result_list(env)
+        .ok_or_else(|| Error::transient(format!("{what} list without a result")))?;
+    items
+        .iter()
+        .map(|item| {
+            let mut got = [None; 4];
+            for (slot, key) in got.iter_mut().zip(keys) {
+                *slot = text(item, key).map_err(|()| {
+                    Error::transient(format!("unexpected {what} list: a member that is not text"))
+                })?;
+            }
+            Ok(got)
+        })
+        .collect()
+}
+
+/// A listed id that can go into a URL, else an error naming `<a><b>` (the zone or record).
+fn usable_id(id: Option<&str>, a: &str, b: &str) -> Result<String, Error> {
+    match id {
+        Some(id) if valid_id(id) => Ok(id.to_string()),
+        other => Err(Error::transient(format!(
+            "{a}{b} listed with an unusable id {:?}",
+            short(other.unwrap_or(""))
         ))),
     }
 }
@@ -303,18 +353,17 @@ pub(super) fn parse_records(
 /// The reply to a PATCH of the content to `ip`.
 pub(super) fn parse_patch(reply: &Reply, ip: IpAddr) -> Result<Success, Fail> {
     let env = check_reply(reply)?;
-    let content = record_of(&env, "update")?.1;
-    match content.map(|c| c.trim().parse::<IpAddr>()) {
-        None => Ok(Success::Updated),
-        Some(Ok(now)) if now == ip => Ok(Success::Updated),
-        Some(_) => Err(Fail::Other(Error::transient(format!(
+    match record_of(&env, "update")?.1 {
+        Some(content) if !holds(content, ip) => Err(Fail::Other(Error::transient(format!(
             "Cloudflare answered the update with content {:?}, not {ip}",
-            short(content.unwrap_or(""))
+            short(content)
         )))),
+        _ => Ok(Success::Updated),
     }
 }
 
 /// The reply to a create: the new record's id, when usable.
+#[inline(never)]
 pub(super) fn parse_created(reply: &Reply) -> Result<Option<String>, Fail> {
     let env = check_reply(reply)?;
     let id = record_of(&env, "create")?.0;
@@ -346,13 +395,6 @@ pub(super) fn valid_id(id: &str) -> bool {
 
 fn same_name(listed: &str, name: &str) -> bool {
     listed.trim_end_matches('.').eq_ignore_ascii_case(name)
-}
-
-/// Whether a zone name from Cloudflare (Unicode for IDN zones) is the configured one
-/// (ASCII, perhaps with `xn--` labels).
-fn same_zone(listed: &str, zone: &str) -> bool {
-    let listed = listed.trim_end_matches('.').to_lowercase();
-    listed == zone || idn_to_unicode(zone).is_some_and(|u| u.to_lowercase() == listed)
 }
 
 #[cfg(test)]

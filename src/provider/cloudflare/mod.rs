@@ -102,11 +102,12 @@ impl Cloudflare {
     }
 
     /// The ids in a cache entry written for this zone; anything else is ignored.
+    #[inline(never)]
     fn cached_ids(&self, cached: &str) -> Option<(String, String)> {
-        let mut parts = cached.split('/');
-        let (zone, zone_id, record_id) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() || zone != self.zone || !valid_id(zone_id) || !valid_id(record_id)
-        {
+        let (zone, ids) = cached.split_once('/')?;
+        // A valid record id has no `/`: nothing follows it.
+        let (zone_id, record_id) = ids.split_once('/')?;
+        if zone != self.zone || !valid_id(zone_id) || !valid_id(record_id) {
             return None;
         }
         Some((zone_id.to_string(), record_id.to_string()))
@@ -115,6 +116,7 @@ impl Cloudflare {
     /// Per family: one PATCH with cached ids, else the lookups (the zone once for both
     /// families). A fixed sequence, no loops: usually one request, at most six (a stale cached
     /// id, then a create racing another client).
+    #[inline(never)]
     pub fn update_with(
         &self,
         send: Send,
@@ -137,6 +139,7 @@ impl Cloudflare {
 
     /// One family's update: with cached ids a single PATCH; otherwise (or when the cached
     /// record is gone) zone lookup, record lookup, then PATCH or, if allowed, create.
+    #[inline(never)]
     fn update_family(
         &self,
         session: &mut Session,
@@ -162,41 +165,41 @@ impl Cloudflare {
             }
         }
         let zone_id = session.zone_id(self)?;
-        match session.find_record(self, &zone_id, family)? {
-            Some(found) => self.set_content(session, &zone_id, found, ip, family, cache),
-            None => {
-                let Some(new) = self.create else {
-                    return Err(Error::fatal(format!(
-                        "no {} record named {} in zone {}: create it in the Cloudflare dashboard, or set create = true",
-                        family.rr(),
-                        self.name,
-                        self.zone
-                    )));
-                };
-                match session.create(self, &zone_id, ip, new) {
-                    Ok(id) => {
-                        if let Some(id) = id {
-                            cache.set(family, self.cache_value(&zone_id, &id));
-                        }
-                        Ok(Success::Updated)
+        // Created meanwhile (another client?) when the create says it exists: list it again.
+        let mut exists = None;
+        loop {
+            if let Some(found) = session.find_record(self, &zone_id, family)? {
+                return self.set_content(session, &zone_id, found, ip, family, cache);
+            }
+            if let Some(e) = exists {
+                return Err(Error::transient(format!(
+                    "Cloudflare says the {} record exists ({e}) but does not list it",
+                    family.rr()
+                )));
+            }
+            let Some(new) = self.create else {
+                return Err(Error::fatal(format!(
+                    "no {} record named {} in zone {}: create it in the Cloudflare dashboard, or set create = true",
+                    family.rr(),
+                    self.name,
+                    self.zone
+                )));
+            };
+            match session.create(self, &zone_id, ip, new) {
+                Ok(id) => {
+                    if let Some(id) = id {
+                        cache.set(family, self.cache_value(&zone_id, &id));
                     }
-                    // Created meanwhile (another client?): list it again and set it.
-                    Err(Fail::Exists(e)) => match session.find_record(self, &zone_id, family)? {
-                        Some(found) => {
-                            self.set_content(session, &zone_id, found, ip, family, cache)
-                        }
-                        None => Err(Error::transient(format!(
-                            "Cloudflare says the {} record exists ({e}) but does not list it",
-                            family.rr()
-                        ))),
-                    },
-                    other => settle(other.map(|_| Success::Updated)),
+                    return Ok(Success::Updated);
                 }
+                Err(Fail::Exists(e)) => exists = Some(e),
+                other => return settle(other.map(|_| Success::Updated)),
             }
         }
     }
 
     /// A listed record: remember its ids; PATCH it unless it already holds `ip`.
+    #[inline(never)]
     fn set_content(
         &self,
         session: &mut Session,
@@ -233,6 +236,7 @@ impl Session<'_> {
         (self.send)(req)
     }
 
+    #[inline(never)]
     fn zone_id(&mut self, cf: &Cloudflare) -> Result<String, Error> {
         if let Some(known) = &self.zone_id {
             return known.clone();
@@ -244,6 +248,7 @@ impl Session<'_> {
         found
     }
 
+    #[inline(never)]
     fn find_record(
         &self,
         cf: &Cloudflare,
@@ -267,6 +272,7 @@ impl Session<'_> {
         parse_patch(&reply, ip)
     }
 
+    #[inline(never)]
     fn create(
         &self,
         cf: &Cloudflare,
