@@ -436,7 +436,10 @@ fn start_watchdog(config: &Config) {
     let secs = u32::try_from(budget).unwrap_or(u32::MAX);
     // SAFETY: the handler calls only write/send and _exit.
     unsafe {
-        libc::signal(libc::SIGALRM, on_alarm as extern "C" fn(libc::c_int) as libc::sighandler_t);
+        libc::signal(
+            libc::SIGALRM,
+            on_alarm as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
         libc::alarm(secs);
     }
 }
