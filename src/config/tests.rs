@@ -129,7 +129,7 @@ fn mistakes_name_the_record_and_key() {
     let cases = [
         (NAMECHEAP.replace("host = \"home\"\n", ""), "record 1 (namecheap): missing key \"host\""),
         (NAMECHEAP.replace("\"home\"", "3"), "record 1 (namecheap): key \"host\": must be a string, not an integer"),
-        (NAMECHEAP.replace("namecheap", "namechep"), "record 1 (namechep): unknown provider \"namechep\""),
+        (NAMECHEAP.replace("namecheap", "namechep"), "record 1 (namechep): unknown provider \"namechep\" (did you mean \"namecheap\"?)"),
         (NAMECHEAP.replace("provider = \"namecheap\"\n", ""), "record 1: missing key \"provider\""),
         (format!("timeout = 0\n{NAMECHEAP}"), "key \"timeout\": 0 is out of range"),
         (format!("timeout = \"10\"\n{NAMECHEAP}"), "key \"timeout\": must be a whole number"),

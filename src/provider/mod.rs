@@ -295,6 +295,32 @@ fn build(name: &str, fields: &mut Fields) -> Option<Result<Box<dyn Provider>, Er
     Some(boxed(custom::Custom::from_config(Some(preset), fields)))
 }
 
+/// An unknown provider name: the nearest known one when it is a likely typo (case ignored),
+/// else the providers with code of their own (the presets and service names are in the README).
+fn unknown_provider(name: &str, lower: &str) -> Error {
+    let names = provider_names();
+    let aliases = aliases::ALIASES.iter().map(|(n, _)| *n);
+    let nearest = names
+        .iter()
+        .copied()
+        .chain(aliases)
+        .map(|known| (crate::fields::edit_distance(lower, known), known))
+        .min();
+    match nearest {
+        Some((distance, known)) if distance <= 2 => Error::Config(format!(
+            "unknown provider \"{name}\" (did you mean \"{known}\"?)"
+        )),
+        _ => Error::Config(format!(
+            "unknown provider \"{name}\": one of {}, a preset or a ddns-scripts service name (see the README)",
+            PROVIDERS
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 /// Builds the provider named in a record's `provider` key (any case): a registry line, a
 /// preset, or a ddns-scripts service name standing for one of them.
 pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>, Error> {
@@ -315,9 +341,6 @@ pub fn from_config(name: &str, fields: &mut Fields) -> Result<Box<dyn Provider>,
             format!("ddns-scripts service \"{lower}\" is not served: {why}"),
         )),
         None if aliases::is_target(&lower) => Err(not_built(&lower)),
-        None => Err(Error::Config(format!(
-            "unknown provider \"{name}\" (known: {}, or a ddns-scripts service name)",
-            provider_names().join(", ")
-        ))),
+        None => Err(unknown_provider(name, &lower)),
     }
 }
