@@ -109,11 +109,42 @@ fn next_attempt(e: &Entry, fingerprint: &str, now: u64) -> String {
     }
 }
 
-/// Tally of the run's outcomes, for the exit code.
+/// The run's failed and rejected records, each with its families, for the summary and the
+/// exit code.
 #[derive(Default)]
 struct Tally {
-    transient: usize,
-    fatal: usize,
+    failed: Vec<(String, Vec<&'static str>)>,
+    rejected: Vec<(String, Vec<&'static str>)>,
+}
+
+impl Tally {
+    fn add(&mut self, fatal: bool, record: &Record, family: Family) {
+        let list = if fatal {
+            &mut self.rejected
+        } else {
+            &mut self.failed
+        };
+        let label = record.provider.fqdn();
+        match list.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, rrs)) => rrs.push(family.rr()),
+            None => list.push((label, vec![family.rr()])),
+        }
+    }
+
+    fn into_result(self) -> Result<(), Error> {
+        let named = |list: Vec<(String, Vec<&str>)>| -> Vec<String> {
+            list.into_iter()
+                .map(|(label, rrs)| format!("{label} ({})", rrs.join(", ")))
+                .collect()
+        };
+        if self.failed.is_empty() && self.rejected.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Records {
+            failed: named(self.failed),
+            rejected: named(self.rejected),
+        })
+    }
 }
 
 /// The address found for each family this run, when one was needed.
@@ -196,7 +227,6 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
             );
             if let Err(e) = &result {
                 log::warn!(target: "ddnsup", "{e}");
-                tally.transient += 1;
                 happened.push(notify::detection_failed(family, e.to_string()));
             }
             *found.slot(family) = Some(result);
@@ -219,7 +249,11 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
                     false,
                     config.refresh_secs,
                 ),
-                (None, None) => continue,
+                // No address for this family this run: the record could not be checked.
+                (None, None) => {
+                    tally.add(false, record, family);
+                    continue;
+                }
             };
             match (decision, ip) {
                 (Decision::Skip(skip), _) => {
@@ -229,8 +263,8 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
                     addrs.set(ip);
                     reasons.push((family, reason));
                 }
-                // Due, but this family's address could not be found: counted above.
-                (Decision::Update(_), None) => {}
+                // Due, but this family's address could not be found.
+                (Decision::Update(_), None) => tally.add(false, record, family),
             }
         }
         if addrs.is_empty() {
@@ -283,13 +317,7 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
             &found(Family::V6),
         );
     }
-    match tally {
-        Tally {
-            transient: 0,
-            fatal: 0,
-        } => Ok(()),
-        Tally { transient, fatal } => Err(Error::Records { transient, fatal }),
-    }
+    tally.into_result()
 }
 
 /// The address a record publishes: with `ipv6_host_id`, the found /64 prefix plus that id.
@@ -328,11 +356,11 @@ fn record_outcome(
         Err(err) => {
             let entry = decide::after_failure(old, &key, &record.fingerprint, now, &err);
             if entry.stopped {
-                tally.fatal += 1;
+                tally.add(true, record, family);
                 log::error!(target: "ddnsup", "{label}: {rr} rejected: {err}; no more updates until the record's configuration changes (or --force)"
                 );
             } else {
-                tally.transient += 1;
+                tally.add(false, record, family);
                 let wait = format_duration(entry.next.saturating_sub(now));
                 log::warn!(target: "ddnsup", "{label}: {rr} update failed: {err}; next try in {wait} or later");
             }
@@ -367,12 +395,12 @@ fn report_skip(
             log::info!(target: "ddnsup", "{label}: {rr} unchanged ({ip})");
         }
         Skip::BackingOff(until) => {
-            tally.transient += 1;
+            tally.add(false, record, family);
             let wait = format_duration(until.saturating_sub(now));
             log::warn!(target: "ddnsup", "{label}: {rr} waiting {wait} more before retrying (last: {last})");
         }
         Skip::Stopped => {
-            tally.fatal += 1;
+            tally.add(true, record, family);
             log::error!(target: "ddnsup", "{label}: {rr} stopped ({last}); fix the record's configuration or use --force"
             );
         }

@@ -29,7 +29,12 @@ pub enum Error {
     /// The provider rejected the record for good; stop until the config changes.
     Fatal(String),
     /// The run finished but some records did not: the worst outcome decides the code.
-    Records { transient: usize, fatal: usize },
+    /// The run's summary: each record that failed (retried later) or was rejected for good,
+    /// as `home.example.com (A, AAAA)`.
+    Records {
+        failed: Vec<String>,
+        rejected: Vec<String>,
+    },
 }
 
 /// How a failure should be treated by later runs.
@@ -74,7 +79,7 @@ impl Error {
     pub fn class(&self) -> Class {
         match self {
             Error::Transient { .. } | Error::Locked(_) => Class::Transient,
-            Error::Records { fatal, .. } if *fatal == 0 => Class::Transient,
+            Error::Records { rejected, .. } if rejected.is_empty() => Class::Transient,
             _ => Class::Fatal,
         }
     }
@@ -105,7 +110,7 @@ impl Error {
             Error::Locked(_) => EXIT_LOCKED,
             Error::Transient { .. } => EXIT_TRANSIENT,
             Error::Fatal(_) => EXIT_FATAL,
-            Error::Records { fatal, .. } if *fatal > 0 => EXIT_FATAL,
+            Error::Records { rejected, .. } if !rejected.is_empty() => EXIT_FATAL,
             Error::Records { .. } => EXIT_TRANSIENT,
         }
     }
@@ -124,16 +129,27 @@ impl fmt::Display for Error {
             } => write!(f, "{message} (retry in {s} s or later)"),
             Error::Transient { message, .. } => write!(f, "{message}"),
             Error::Fatal(m) => write!(f, "{m}"),
-            Error::Records { transient, fatal } => {
+            Error::Records { failed, rejected } => {
+                let count = |n: usize| {
+                    if n == 1 {
+                        "1 record".to_string()
+                    } else {
+                        format!("{n} records")
+                    }
+                };
                 let mut parts = Vec::new();
-                if *fatal > 0 {
+                if !rejected.is_empty() {
                     parts.push(format!(
-                        "{fatal} record(s) rejected by the provider (fix the config; not retried until it changes)"
+                        "{} rejected by the provider (fix the config; not retried until it changes): {}",
+                        count(rejected.len()),
+                        rejected.join(", ")
                     ));
                 }
-                if *transient > 0 {
+                if !failed.is_empty() {
                     parts.push(format!(
-                        "{transient} transient failure(s) (a later run retries)"
+                        "{} failed (a later run retries): {}",
+                        count(failed.len()),
+                        failed.join(", ")
                     ));
                 }
                 write!(f, "{}", parts.join("; "))
@@ -155,16 +171,23 @@ mod tests {
     #[test]
     fn record_summary_codes() {
         let e = Error::Records {
-            transient: 2,
-            fatal: 0,
+            failed: vec!["a.example (A)".into(), "b.example (A, AAAA)".into()],
+            rejected: vec![],
         };
         assert_eq!(e.exit_code(), EXIT_TRANSIENT);
+        assert_eq!(
+            e.to_string(),
+            "2 records failed (a later run retries): a.example (A), b.example (A, AAAA)"
+        );
         let e = Error::Records {
-            transient: 2,
-            fatal: 1,
+            failed: vec!["home.example.com (A, AAAA)".into()],
+            rejected: vec!["c.example (AAAA)".into()],
         };
         assert_eq!(e.exit_code(), EXIT_FATAL);
-        assert!(e.to_string().contains("rejected"));
+        assert_eq!(
+            e.to_string(),
+            "1 record rejected by the provider (fix the config; not retried until it changes): c.example (AAAA); 1 record failed (a later run retries): home.example.com (A, AAAA)"
+        );
     }
 
     #[test]

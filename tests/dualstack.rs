@@ -239,3 +239,32 @@ fn agreement_between_sources() {
         out.stderr
     );
 }
+
+#[test]
+fn the_run_summary_names_each_record_with_its_families() {
+    let env = Env::new("summary");
+    let v4 = env.ip_source(&[IP1]);
+    // No IPv6 source answers, so both records' AAAA fail; DuckDNS refuses the token for A.
+    let v6 = env.server(vec![Reply::status(503, "busy")]);
+    let duck_server = env.server(vec![Reply::ok("KO")]);
+    let dyn2 = env.server(vec![Reply::ok(&format!("good {IP1}"))]);
+    let records = format!(
+        "{}\n[[record]]\nprovider = \"dyndns2\"\nhostname = \"home.example.com\"\nusername = \"me\"\npassword = \"{PASSWORD}\"\nserver = {:?}\nfamily = \"both\"\n",
+        duck(&duck_server, ""),
+        dyn2.url()
+    );
+    sources(&env, &[&v4], &[&v6], "", &records);
+    let out = env.run(&["-q"]);
+    let last = out.stderr.lines().last().unwrap_or_default();
+    // One line: records, not families, are counted, each named with what failed of it.
+    assert!(
+        last.ends_with(
+            "1 record rejected by the provider (fix the config; not retried until it changes): \
+             home.duckdns.org (A); 2 records failed (a later run retries): home.duckdns.org (AAAA), \
+             home.example.com (AAAA)"
+        ),
+        "{}",
+        out.stderr
+    );
+    expect_code(&out, 3);
+}
