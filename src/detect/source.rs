@@ -3,7 +3,7 @@ use super::dns::{self, DnsKind};
 use super::{Family, check_public, iface, web, why_not_public};
 use crate::error::Error;
 use crate::fields::check_url;
-use crate::http::{Client, host_of};
+use crate::http::Client;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
@@ -105,7 +105,7 @@ impl Source {
     /// How logs name the source.
     pub fn describe(&self) -> String {
         match self {
-            Source::Web(url) => host_of(url).to_string(),
+            Source::Web(url) => web::where_of(url),
             Source::Interface(name) => format!("interface {name}"),
             Source::Dns { kind, server: None } => format!("dns:{}", kind.name()),
             Source::Dns {

@@ -62,6 +62,11 @@ pub struct Request {
     pub body_is_secret: bool,
     /// Secrets written into the URL path (e.g. a token as a path segment), hidden when shown.
     pub path_secrets: Vec<String>,
+    /// The secrets as written (a password, not its Basic encoding), hidden in the reply when a
+    /// server echoes one back (see [`Request::hide_echoes`]).
+    pub raw_secrets: Vec<String>,
+    /// The reply itself is a credential (a login's session): `-v` shows only its size.
+    pub reply_is_secret: bool,
 }
 
 #[derive(Clone, PartialEq)]
@@ -81,7 +86,21 @@ impl Request {
             body: None,
             body_is_secret: false,
             path_secrets: Vec::new(),
+            raw_secrets: Vec::new(),
+            reply_is_secret: false,
         }
+    }
+
+    /// Marks the reply as a credential, never shown.
+    pub fn secret_reply(mut self) -> Request {
+        self.reply_is_secret = true;
+        self
+    }
+
+    /// Marks `secret` (written somewhere in this request) to be hidden in the reply.
+    pub fn hiding(mut self, secret: &str) -> Request {
+        self.raw_secrets.push(secret.to_string());
+        self
     }
 
     /// A request with a JSON body; `secret` when the body carries credentials.
@@ -101,7 +120,7 @@ impl Request {
         }
         self.url.push_str(&encoded);
         self.path_secrets.push(encoded);
-        self
+        self.hiding(segment)
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Request {
@@ -115,11 +134,18 @@ impl Request {
     }
 
     pub fn secret_param(mut self, name: &str, value: impl Into<String>) -> Request {
+        let value = value.into();
+        self.raw_secrets.push(value.clone());
         self.query.push(Param::new(name, value, true));
         self
     }
 
+    /// A header whose value is a secret; its last word (the token of `Bearer <token>`) is
+    /// hidden in the reply too.
     pub fn secret_header(mut self, name: &str, value: impl Into<String>) -> Request {
+        let value = value.into();
+        self.raw_secrets
+            .push(value.rsplit(' ').next().unwrap_or_default().to_string());
         self.headers.push(Param::new(name, value, true));
         self
     }
@@ -128,6 +154,7 @@ impl Request {
     pub fn basic_auth(self, user: &str, password: &str) -> Request {
         let token = base64(format!("{user}:{password}").as_bytes());
         self.secret_header("Authorization", format!("Basic {token}"))
+            .hiding(password)
     }
 
     pub fn carries_secret(&self) -> bool {
@@ -161,6 +188,17 @@ impl Request {
             }
         }
         s
+    }
+
+    /// Replaces, in a reply `body`, every secret this request carries by `***`: a server that
+    /// echoes a key back must not put it into `-v`, an error message or the state file.
+    pub fn hide_echoes(&self, body: &mut Vec<u8>) {
+        for secret in &self.raw_secrets {
+            // Very short values would blank out ordinary words.
+            if secret.len() >= MIN_HIDDEN_SECRET_BYTES {
+                *body = replace_bytes(body, secret.as_bytes(), b"***");
+            }
+        }
     }
 
     fn url_with(&self, redact: bool) -> String {
@@ -257,6 +295,38 @@ impl Reply {
     }
 }
 
+/// A reply body as `-v` shows it: text, at most [`MAX_SHOWN_BODY_BYTES`].
+fn shown_body(body: &[u8]) -> String {
+    let cut = body.len().min(MAX_SHOWN_BODY_BYTES);
+    let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
+    if body.len() > cut {
+        text.push_str(" …");
+    }
+    text
+}
+
+/// Secrets shorter than this are not searched for in replies.
+const MIN_HIDDEN_SECRET_BYTES: usize = 4;
+
+/// `haystack` with every `needle` replaced by `with`.
+fn replace_bytes(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(needle) {
+            out.extend_from_slice(with);
+            i += needle.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// How much of a reply `-v` shows.
+const MAX_SHOWN_BODY_BYTES: usize = 2048;
+
 /// Sends requests with one timeout and one User-Agent.
 pub struct Client {
     pub timeout_secs: u64,
@@ -266,6 +336,29 @@ impl Client {
     /// Sends `req`, following at most two safe redirects. Every failure here is transient:
     /// the network, TLS, a timeout or an oversized reply say nothing about the record.
     pub fn send(&self, req: &Request) -> Result<Reply, Error> {
+        detail!("sending {}", req.redacted());
+        let mut reply = self.follow(req);
+        if let Ok(r) = &mut reply {
+            req.hide_echoes(&mut r.body);
+        }
+        match &reply {
+            Ok(r) if req.reply_is_secret => detail!(
+                "answer: HTTP {} ({} bytes, holds a credential)",
+                r.status,
+                r.body.len()
+            ),
+            Ok(r) => detail!(
+                "answer: HTTP {} ({} bytes):\n{}",
+                r.status,
+                r.body.len(),
+                shown_body(&r.body)
+            ),
+            Err(e) => detail!("no answer: {e}"),
+        }
+        reply
+    }
+
+    fn follow(&self, req: &Request) -> Result<Reply, Error> {
         let mut url = req.wire_url();
         let mut method = req.method;
         for _ in 0..=MAX_REDIRECTS {

@@ -13,14 +13,9 @@ use std::net::IpAddr;
 /// answers in tests.
 pub type SendFn<'a> = dyn FnMut(&Request) -> Result<Reply, Error> + 'a;
 
-/// Sends one request of a multi-step exchange, shown (secrets hidden) with its answer at debug level.
+/// Sends one request of a multi-step exchange (the client shows it and its answer with `-v`).
 pub fn send_logged(client: &Client, req: &Request) -> Result<Reply, Error> {
-    detail!("sending {}", req.redacted());
-    let reply = client.send(req);
-    if let Ok(r) = &reply {
-        detail!("answer: HTTP {}: {}", r.status, short(&r.text()));
-    }
-    reply
+    client.send(req)
 }
 
 /// Runs `exchange` for each address in turn (IPv4 first), its requests sent with [`send_logged`].

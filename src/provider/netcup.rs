@@ -86,12 +86,20 @@ impl Netcup {
             quote(&self.customer),
             quote(self.apikey.expose())
         );
-        Request::json(Method::Post, &self.url, body, true)
+        let req = Request::json(Method::Post, &self.url, body, true)
+            .hiding(self.apikey.expose())
+            .hiding(self.apipassword.expose());
+        match s {
+            Some(s) => req.hiding(&s.id),
+            None => req,
+        }
     }
 
+    /// The answer to a login holds the session id, a credential: `-v` does not show it.
     pub fn build_login(&self) -> Request {
         let password = quote(self.apipassword.expose());
         self.call("login", None, &format!(r#","apipassword":{password}"#))
+            .secret_reply()
     }
 
     pub fn build_info(&self, s: &Session) -> Request {
