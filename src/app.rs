@@ -87,6 +87,9 @@ fn status(config: &Config) -> Result<(), Error> {
             say!("  next attempt: {}", next_attempt(e, &r.fingerprint, now));
         }
     }
+    for line in crate::lock::read_note(&config.state_file).lines() {
+        say!("last run: {line}");
+    }
     Ok(())
 }
 
@@ -180,7 +183,7 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
         // SAFETY: still single-threaded; the TLS setup reads this once, at the first HTTPS request.
         unsafe { std::env::set_var("SSL_CERT_FILE", ca) };
     }
-    let _lock = if args.dry_run {
+    let lock = if args.dry_run {
         None
     } else {
         let lock = crate::lock::acquire(&config.state_file)?;
@@ -213,6 +216,7 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
 
     // Look up each family's address once, and only when some record may need it.
     let mut found = Found::default();
+    let mut lookup_notes = Vec::new();
     for family in Family::BOTH {
         let needed = gates
             .iter()
@@ -228,9 +232,14 @@ fn update_all(config: &Config, args: &Args) -> Result<(), Error> {
             if let Err(e) = &result {
                 log::warn!(target: "ddnsup", "{e}");
                 happened.push(notify::detection_failed(family, e.to_string()));
+                lookup_notes.push(format!("{}: {e}", format_utc(now)));
             }
             *found.slot(family) = Some(result);
         }
+    }
+    // For `status`: why the last run found no address (in the lock file, in RAM).
+    if let Some(lock) = &lock {
+        lock.note(&lookup_notes.join("\n"));
     }
 
     for (record, record_gates) in config.records.iter().zip(gates) {

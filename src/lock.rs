@@ -8,18 +8,50 @@ use std::path::{Path, PathBuf};
 /// so taking the lock never writes to flash.
 const LOCK_DIRS: &[&str] = &["/run/lock", "/run", "/var/run", "/tmp"];
 
-/// Held for the life of the run; the kernel releases it when the process ends.
+/// A note longer than this is not read back.
+const MAX_NOTE_BYTES: u64 = 4096;
+
+/// Held for the life of the run; the kernel releases it when the process ends. The file also
+/// holds a note for `status` about the run that holds or held it (in RAM, never on flash).
 pub struct RunLock {
-    _file: File,
+    file: File,
     pub path: PathBuf,
+}
+
+impl RunLock {
+    /// Replaces the note (empty: nothing to say). Best effort: a note is not worth a failure.
+    pub fn note(&self, text: &str) {
+        use std::io::{Seek, Write};
+        let mut f = &self.file;
+        let _ = f.set_len(0);
+        let _ = f.seek(std::io::SeekFrom::Start(0));
+        let _ = f.write_all(text.as_bytes());
+    }
+}
+
+/// The lock file's name for `state_path`: one per state file.
+fn lock_name(state_path: &Path) -> String {
+    let absolute = std::path::absolute(state_path).unwrap_or_else(|_| state_path.to_path_buf());
+    let mut h = Fnv::new();
+    h.write(absolute.as_os_str().as_encoded_bytes());
+    format!("ddnsup-{:016x}.lock", h.finish())
+}
+
+/// The note the last run left for `state_path` (empty when none), without taking the lock.
+pub fn read_note(state_path: &Path) -> String {
+    let name = lock_name(state_path);
+    LOCK_DIRS
+        .iter()
+        .find_map(|dir| {
+            crate::fsread::read_text_capped(&Path::new(dir).join(&name), MAX_NOTE_BYTES).ok()
+        })
+        .map(|(text, _)| text)
+        .unwrap_or_default()
 }
 
 /// Takes the lock for `state_path`, or says who holds it.
 pub fn acquire(state_path: &Path) -> Result<RunLock, Error> {
-    let absolute = std::path::absolute(state_path).unwrap_or_else(|_| state_path.to_path_buf());
-    let mut h = Fnv::new();
-    h.write(absolute.as_os_str().as_encoded_bytes());
-    let name = format!("ddnsup-{:016x}.lock", h.finish());
+    let name = lock_name(state_path);
     let mut last_err = None;
     for dir in LOCK_DIRS {
         let path = Path::new(dir).join(&name);
@@ -32,7 +64,7 @@ pub fn acquire(state_path: &Path) -> Result<RunLock, Error> {
         {
             Ok(file) => {
                 return match file.try_lock() {
-                    Ok(()) => Ok(RunLock { _file: file, path }),
+                    Ok(()) => Ok(RunLock { file, path }),
                     Err(std::fs::TryLockError::WouldBlock) => {
                         Err(Error::Locked(path.display().to_string()))
                     }

@@ -67,6 +67,19 @@ fn when_every_source_fails_nothing_is_sent_and_no_state_is_written() {
         "{}",
         out.stderr
     );
+    // `status` says why the last run found nothing (kept in RAM, not in the state file).
+    let status = env.run(&["status"]);
+    expect_code(&status, 0);
+    let said = status
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("last run: "))
+        .unwrap_or_else(|| panic!("{}", status.stdout));
+    assert!(
+        said.contains("UTC: could not find the public IPv4 address") && said.contains("HTTP 500"),
+        "{said}"
+    );
+    assert!(env.state_text().is_none(), "status wrote a state file");
 
     // With good state on disk, a failing lookup leaves it byte for byte.
     let good = env.ip_source(&[IP1]);
