@@ -12,6 +12,8 @@ pub enum Value {
     /// Shown as `***` on stdout; written as is with `--output`.
     Secret(String),
     Int(i64),
+    /// Part of the shared API; ddns-scripts has no boolean key that carries over.
+    #[allow(dead_code)]
     Bool(bool),
     List(Vec<String>),
 }
