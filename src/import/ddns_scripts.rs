@@ -1,7 +1,7 @@
 //! OpenWrt ddns-scripts' UCI file `/etc/config/ddns` -> [`Imported`] (`config service` sections).
 use super::{Imported, Record, Value};
 use crate::provider::aliases::{Alias, alias};
-use crate::provider::{dyndns2, presets};
+use crate::provider::{dyndns2, presets, provider_names};
 
 /// Reads a UCI file: `config service 'name'` sections with `option` and `list` lines.
 pub fn parse(text: &str) -> Result<Imported, String> {
@@ -76,6 +76,9 @@ fn service(s: &Section, imported: &mut Imported) {
         return skip(why.into());
     };
     let provider = match target(&service) {
+        Ok(t) if !provider_names().contains(&t) => {
+            return skip(format!("ddnsup provider \"{t}\" is not in this build"));
+        }
         Ok(t) => t,
         Err(why) => return skip(format!("service \"{service}\": {why}")),
     };
@@ -402,29 +405,5 @@ fn words(line: &str) -> Result<Vec<String>, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_follow_uci_quoting() {
-        let w = words(r#"option password 'it'\''s' # comment"#).unwrap();
-        assert_eq!(w, ["option", "password", "it's"]);
-        let w = words(r#"option x "a \"b\" c"#).unwrap_err();
-        assert_eq!(w, "unterminated quote");
-        assert_eq!(
-            words(r#"option x "a\"b""#).unwrap(),
-            ["option", "x", "a\"b"]
-        );
-        assert_eq!(words("  list a b#c").unwrap(), ["list", "a", "b#c"]);
-    }
-
-    #[test]
-    fn syntax_errors_name_the_line() {
-        let e = sections("config ddns 'global'\n\noption x 'y\n").unwrap_err();
-        assert_eq!(e, "line 3: unterminated quote");
-        let e = sections("option x y\n").unwrap_err();
-        assert_eq!(e, "line 1: option outside a config section");
-        let e = sections("config service 'a'\n\toption x y z\n").unwrap_err();
-        assert!(e.starts_with("line 2: wrong number"), "{e}");
-    }
-}
+#[path = "ddns_scripts_tests.rs"]
+mod tests;
