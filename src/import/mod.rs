@@ -3,7 +3,7 @@ use crate::error::Error;
 use std::io::Write;
 use std::path::Path;
 
-mod ddns_scripts;
+pub mod ddns_scripts;
 
 /// One value of a key in the rendered config.
 #[derive(Debug, Clone, PartialEq)]
