@@ -328,10 +328,11 @@ fn sections(text: &str) -> Result<Vec<Section>, String> {
             ("package", [_]) => {}
             ("config", [kind]) | ("config", [kind, _]) => out.push(Section {
                 kind: kind.clone(),
-                name: rest
-                    .get(1)
-                    .cloned()
-                    .unwrap_or_else(|| format!("@{kind}[{}]", out.len())),
+                name: rest.get(1).cloned().unwrap_or_else(|| {
+                    // UCI's name for an anonymous section: its index among its type.
+                    let i = out.iter().filter(|s| &s.kind == kind).count();
+                    format!("@{kind}[{i}]")
+                }),
                 line: n,
                 options: Vec::new(),
             }),

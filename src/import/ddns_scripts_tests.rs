@@ -355,6 +355,21 @@ fn syntax_errors_name_the_line() {
 }
 
 #[test]
+fn anonymous_sections_get_uci_names() {
+    let text = "config ddns\nconfig service\noption service_name 'duckdns.org'\noption domain 'a'\noption password 'p'\nconfig service\n";
+    let i = parse(text).unwrap();
+    assert_eq!(i.records[0].origin, "section '@service[0]' (line 2)");
+    assert!(
+        has_note(
+            &i.notes,
+            "section '@service[1]' (line 6): not imported: no service_name"
+        ),
+        "{:?}",
+        i.notes
+    );
+}
+
+#[test]
 fn odd_input_never_panics() {
     for text in [
         "",
