@@ -14,6 +14,10 @@ use std::net::IpAddr;
 
 /// Runs the command; `Ok` means exit 0. Only `main` prints the error.
 pub fn run(args: &Args) -> Result<(), Error> {
+    if args.command == Command::Import {
+        let i = &args.import;
+        return crate::import::run(&i.kind, &i.file, i.output.as_deref());
+    }
     let mut config = load_config(&args.config)?;
     if let Some(state) = &args.state {
         config.state_file = state.clone();
@@ -25,6 +29,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
         }
         Command::Status => status(&config),
         Command::Run => update_all(&config, args),
+        Command::Import => Ok(()),
     }
 }
 

@@ -34,11 +34,15 @@ pub const USAGE: &str = "\
 ddnsup - keep DNS records pointing at this network's public address (one pass, for cron)
 
 Usage: ddnsup [run|check|status] [options]
+       ddnsup import KIND FILE [--output FILE]
 
 Commands:
   run       one pass over every record, then exit (the default)
   check     validate the config without touching the network
   status    print what is remembered about each record (never a secret)
+  import    turn another tool's config (KIND: ddns-scripts, ddclient or inadyn) into a
+            ddnsup config: printed with secrets as ***, or written by --output FILE
+            (mode 600, never over an existing file); FILE itself is not changed
 
 Options:
   -c, --config PATH   config file (default /etc/ddnsup/config.toml)
@@ -67,6 +71,15 @@ pub enum Command {
     Run,
     Check,
     Status,
+    Import,
+}
+
+/// `import KIND FILE [--output FILE]`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Import {
+    pub kind: String,
+    pub file: PathBuf,
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +93,8 @@ pub struct Args {
     pub verbosity: i8,
     /// Log to the local syslog socket instead of stderr.
     pub syslog: bool,
+    /// What `import` reads and writes.
+    pub import: Import,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +114,10 @@ pub fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Parsed, Erro
         dry_run: false,
         verbosity: 0,
         syslog: false,
+        import: Import::default(),
     };
+    let mut output = None;
+    let mut positional = Vec::new();
     let mut command_seen = false;
     let mut it = argv.into_iter();
     while let Some(arg) = it.next() {
@@ -124,6 +142,11 @@ pub fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Parsed, Erro
             "-vv" => args.verbosity = 2,
             "-q" | "--quiet" => args.verbosity = -1,
             "--syslog" => args.syslog = true,
+            "-o" | "--output" => output = Some(PathBuf::from(value("--output")?)),
+            "import" if !command_seen => {
+                command_seen = true;
+                args.command = Command::Import;
+            }
             "run" | "check" | "status" if !command_seen => {
                 command_seen = true;
                 args.command = match flag.as_str() {
@@ -135,13 +158,28 @@ pub fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Parsed, Erro
             other if other.starts_with('-') => {
                 return Err(Error::Usage(format!("unknown option \"{other}\"")));
             }
+            other if args.command == Command::Import && positional.len() < 2 => {
+                positional.push(other.to_string());
+            }
             other => return Err(Error::Usage(format!("unexpected argument \"{other}\""))),
         }
-        if inline.is_some() && !matches!(flag.as_str(), "--config" | "--state") {
+        if inline.is_some() && !matches!(flag.as_str(), "--config" | "--state" | "--output") {
             return Err(Error::Usage(format!("{flag} takes no value")));
         }
     }
     args.verbosity = args.verbosity.min(2);
+    if args.command == Command::Import {
+        let [kind, file] = positional.as_slice() else {
+            return Err(Error::Usage("import needs KIND and FILE".into()));
+        };
+        args.import = Import {
+            kind: kind.clone(),
+            file: PathBuf::from(file),
+            output,
+        };
+    } else if output.is_some() {
+        return Err(Error::Usage("--output goes with import only".into()));
+    }
     Ok(Parsed::Args(args))
 }
 
@@ -204,6 +242,29 @@ mod tests {
         ] {
             let e = parse(s).unwrap_err();
             assert_eq!(e.exit_code(), 2, "{s}");
+        }
+    }
+
+    #[test]
+    fn import_takes_kind_file_and_output() {
+        let a = args("import ddns-scripts /etc/config/ddns --output /tmp/c.toml");
+        assert_eq!(a.command, Command::Import);
+        assert_eq!(a.import.kind, "ddns-scripts");
+        assert_eq!(a.import.file, PathBuf::from("/etc/config/ddns"));
+        assert_eq!(a.import.output, Some(PathBuf::from("/tmp/c.toml")));
+        assert_eq!(
+            args("import inadyn --output=o x").import.output,
+            Some("o".into())
+        );
+        assert_eq!(args("import ddclient f").import.output, None);
+        for s in [
+            "import",
+            "import ddclient",
+            "import a b c",
+            "check --output x",
+            "import a b -o",
+        ] {
+            assert_eq!(parse(s).unwrap_err().exit_code(), 2, "{s}");
         }
     }
 

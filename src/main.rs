@@ -17,6 +17,7 @@ mod fields;
 mod fnv;
 mod fsread;
 mod http;
+mod import;
 mod json;
 mod lock;
 mod notify;
