@@ -48,6 +48,12 @@ custom randomhandle {
     hostname    = home.example.org
     ddns-response = { good, nochg }
 }
+
+custom keyinpath {
+    ddns-server = u.example.net
+    ddns-path   = "/u?h=%h&token=custom-secret-6"
+    hostname    = other.example.org
+}
 "#;
 
 const SECRETS: &[&str] = &[
@@ -56,6 +62,7 @@ const SECRETS: &[&str] = &[
     "dynv6-secret-3",
     "tb-secret-4",
     "custom-secret-5",
+    "custom-secret-6",
 ];
 
 fn setup(tag: &str) -> (TempDir, String) {
@@ -116,7 +123,12 @@ fn output_is_mode_600_passes_check_and_is_never_overwritten() {
     let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let written = std::fs::read_to_string(&target).unwrap();
-    for s in ["snoopy-secret-1", "dynv6-secret-3", "custom-secret-5"] {
+    for s in [
+        "snoopy-secret-1",
+        "dynv6-secret-3",
+        "custom-secret-5",
+        "custom-secret-6",
+    ] {
         assert!(written.contains(s), "{s} not written:\n{written}");
     }
     assert!(

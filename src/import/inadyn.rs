@@ -19,6 +19,7 @@ enum Shape {
 
 const SERVICES: &[(&str, &str, Shape, bool)] = &[
     ("dyndns.org", "dyn", Shape::UserPass, true),
+    ("dyn.com", "dyn", Shape::UserPass, true),
     ("no-ip.com", "noip", Shape::UserPass, true),
     ("dnsomatic.com", "dnsomatic", Shape::UserPass, true),
     ("he.net", "he", Shape::UserPass, true),
@@ -327,6 +328,19 @@ fn template(path: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// Whether a query key that names a secret has a literal value (not a placeholder).
+fn holds_secret(url: &str) -> bool {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    query.split('&').any(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let k = k.to_ascii_lowercase();
+        let secret = ["pass", "pwd", "key", "token", "secret", "auth"]
+            .iter()
+            .any(|w| k.contains(w));
+        secret && !v.is_empty() && !v.starts_with('{')
+    })
+}
+
 fn web_source(server: &str, path: Option<&str>, ssl: bool) -> String {
     let scheme = if ssl { "https" } else { "http" };
     let path = path.unwrap_or("/");
@@ -435,7 +449,13 @@ fn import_block(b: &Block, out: &mut Imported) -> Result<(), String> {
             return Ok(());
         };
         let ssl = get("ssl").and_then(truthy).unwrap_or(true);
-        let path = get("ddns-path").map_or("/", first);
+        let raw_path = get("ddns-path").map_or("/", first);
+        // A password written into the path is the `password` key's: make it the placeholder.
+        let path = match password.as_deref() {
+            Some(pw) if !pw.is_empty() && raw_path.contains(pw) => raw_path.replace(pw, "%p"),
+            _ => raw_path.to_string(),
+        };
+        let path = path.as_str();
         let mut url = match template(path) {
             Ok(t) => t,
             Err(x) => {
@@ -445,17 +465,23 @@ fn import_block(b: &Block, out: &mut Imported) -> Result<(), String> {
                 return Ok(());
             }
         };
-        if !path.contains('%') {
+        if !raw_path.contains('%') {
             // inadyn appends the hostname (or with append-myip, the address) to a plain path.
             let myip = get("append-myip").and_then(truthy) == Some(true);
             url.push_str(if myip { "{ip}" } else { "{hostname}" });
         }
         let scheme = if ssl { "https" } else { "http" };
         let sep = if url.starts_with('/') { "" } else { "/" };
-        common.push((
-            "url".into(),
-            Value::Str(format!("{scheme}://{}{sep}{url}", first(server))),
-        ));
+        let host = first(server);
+        let host = host.split_once("://").map_or(host, |(_, h)| h);
+        let url = format!("{scheme}://{}{sep}{url}", host.trim_end_matches('/'));
+        if holds_secret(&url) {
+            notes
+                .push("option ddns-path: holds a secret, so url is one too (*** on stdout)".into());
+            common.push(("url".into(), Value::Secret(url)));
+        } else {
+            common.push(("url".into(), Value::Str(url)));
+        }
         if !ssl {
             common.push(("allow_http".into(), Value::Bool(true)));
             notes.push("option ssl: false kept as allow_http = true; prefer https".into());

@@ -340,3 +340,43 @@ fn block_without_hostname_is_a_note() {
     assert!(im.records.is_empty());
     assert!(im.notes[0].contains("no hostname"));
 }
+
+#[test]
+fn a_secret_in_the_path_never_shows() {
+    // The README's Namecheap example writes the password into ddns-path.
+    let conf = r#"
+custom namecheap {
+    username    = myuser
+    password    = mypass
+    ssl         = true
+    ddns-server = dynamicdns.park-your-domain.com
+    ddns-path   = "/update?domain=YOURDOMAIN.TLD&password=mypass&host="
+    hostname    = { "alpha", "beta", "gamma" }
+}
+custom other {
+    ddns-server = "https://u.example.net/"
+    ddns-path   = "/u?key=k3y&h=%h"
+    hostname    = h.example.net
+}
+"#;
+    let im = parse(conf).unwrap();
+    assert_eq!(im.records.len(), 4);
+    assert_eq!(
+        key(&im.records[0], "url"),
+        Some(&s(
+            "https://dynamicdns.park-your-domain.com/update?domain=YOURDOMAIN.TLD&password={password}&host={hostname}"
+        ))
+    );
+    assert_eq!(
+        key(&im.records[3], "url"),
+        Some(&Value::Secret(
+            "https://u.example.net/u?key=k3y&h={hostname}".into()
+        ))
+    );
+    assert!(
+        im.records[3]
+            .notes
+            .iter()
+            .any(|n| n.contains("holds a secret"))
+    );
+}
