@@ -44,6 +44,10 @@ const SERVICES: &[(&str, &str, Shape, bool)] = &[
     ("cloudflare.com", "cloudflare", Shape::Cloudflare, true),
 ];
 
+fn shape_of(domain: &str) -> Option<Shape> {
+    SERVICES.iter().find(|(d, ..)| *d == domain).map(|s| s.2)
+}
+
 /// Services inadyn knows that cannot be carried over as they are, and why.
 const REFUSED: &[(&str, &str)] = &[
     (
@@ -511,6 +515,11 @@ fn import_block(b: &Block, out: &mut Imported) -> Result<(), String> {
         ]);
     } else if let Some((_, why)) = REFUSED.iter().find(|(d, _)| *d == domain) {
         out.notes.push(format!("{origin}: not imported: {why}"));
+        return Ok(());
+    } else if shape_of(domain) == Some(Shape::Cloudflare) && !cfg!(feature = "api") {
+        out.notes.push(format!(
+            "{origin}: not imported: this ddnsup is built without the cloudflare provider"
+        ));
         return Ok(());
     } else if let Some(&(_, p, shape, takes_v6)) = SERVICES.iter().find(|(d, ..)| *d == domain) {
         if v6 && !takes_v6 {

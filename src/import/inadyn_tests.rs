@@ -243,6 +243,7 @@ fn forced_update_rounds_up_and_clamps() {
     assert_eq!(days("x"), None);
 }
 
+#[cfg(feature = "api")]
 #[test]
 fn cloudflare_duckdns_and_unmappable_options() {
     let conf = r#"
