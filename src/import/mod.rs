@@ -3,7 +3,7 @@ use crate::error::Error;
 use std::io::Write;
 use std::path::Path;
 
-mod ddns_scripts;
+pub mod ddns_scripts;
 pub mod inadyn;
 
 /// One value of a key in the rendered config.
@@ -13,6 +13,8 @@ pub enum Value {
     /// Shown as `***` on stdout; written as is with `--output`.
     Secret(String),
     Int(i64),
+    /// Part of the shared API; ddns-scripts has no boolean key that carries over.
+    #[allow(dead_code)]
     Bool(bool),
     List(Vec<String>),
 }
