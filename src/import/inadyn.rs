@@ -74,6 +74,8 @@ enum Tok {
     Open,
     Close,
     Comma,
+    LParen,
+    RParen,
 }
 
 fn lex(text: &str) -> Result<Vec<(Tok, usize)>, String> {
@@ -96,6 +98,8 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize)>, String> {
             '{' => out.push((Tok::Open, line)),
             '}' => out.push((Tok::Close, line)),
             ',' => out.push((Tok::Comma, line)),
+            '(' => out.push((Tok::LParen, line)),
+            ')' => out.push((Tok::RParen, line)),
             '"' | '\'' => {
                 let start = line;
                 let mut s = String::new();
@@ -123,7 +127,7 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize)>, String> {
             c => {
                 let mut s = String::from(c);
                 while let Some(&n) = it.peek() {
-                    if n.is_whitespace() || "={},#\"'".contains(n) {
+                    if n.is_whitespace() || "={}(),#\"'".contains(n) {
                         break;
                     }
                     s.push(n);
@@ -187,6 +191,27 @@ impl Parser {
 
     /// After `key`: `= value` or `= { a, b }`.
     fn value(&mut self, key: String, line: usize) -> Result<Opt, String> {
+        if self.peek() == Some(&Tok::LParen) {
+            // A libConfuse function, e.g. `include("/etc/inadyn.d/secrets.conf")`.
+            self.pos += 1;
+            let mut value = Vec::new();
+            if self.peek() == Some(&Tok::RParen) {
+                self.pos += 1;
+            } else {
+                loop {
+                    value.push(self.string()?);
+                    match self.next() {
+                        Some(Tok::Comma) => {}
+                        Some(Tok::RParen) => break,
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.err("expected ',' or ')'"));
+                        }
+                    }
+                }
+            }
+            return Ok(Opt { key, value, line });
+        }
         if self.next() != Some(Tok::Eq) {
             self.pos -= 1;
             return Err(self.err(&format!("expected '=' after \"{key}\"")));

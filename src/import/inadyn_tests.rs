@@ -381,3 +381,18 @@ custom other {
             .any(|n| n.contains("holds a secret"))
     );
 }
+
+#[test]
+fn include_is_a_note_in_either_place() {
+    let conf = "include(\"/etc/inadyn.d/a.conf\")\nprovider default@no-ip.com {\n include('/etc/inadyn.d/secret')\n username = u\n password = p\n hostname = h.no-ip.com\n}\n";
+    let im = parse(conf).unwrap();
+    assert!(im.notes[0].starts_with("option include (line 1): included files are not read"));
+    assert!(
+        im.records[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with("option include (line 3)"))
+    );
+    let err = parse("include(\"a\" \"b\")\n").unwrap_err();
+    assert!(err.starts_with("line 1: expected ',' or ')'"), "{err}");
+}
