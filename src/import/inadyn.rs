@@ -644,6 +644,13 @@ fn import_block(b: &Block, out: &mut Imported) -> Result<(), String> {
     }
     let many = hostnames.len() > 1;
     for h in hostnames.iter().take(1000) {
+        if !b.custom && !h.contains('.') {
+            // inadyn's README writes bare labels for dyndns.org; ddnsup needs the full name.
+            out.notes.push(format!(
+                "{origin}: hostname {h} not imported: not a full name (write it as host.domain)"
+            ));
+            continue;
+        }
         let mut keys = vec![("provider".to_string(), Value::Str(provider.into()))];
         keys.push((name_key.to_string(), Value::Str(h.clone())));
         keys.extend(common.iter().cloned());

@@ -396,3 +396,20 @@ fn include_is_a_note_in_either_place() {
     let err = parse("include(\"a\" \"b\")\n").unwrap_err();
     assert!(err.starts_with("line 1: expected ',' or ')'"), "{err}");
 }
+
+#[test]
+fn a_bare_label_for_a_preset_is_a_note() {
+    // The README's dyndns.org example names `peanuts` and `woodstock` without their domain.
+    let conf = "provider default@dyndns.org {\n username = c\n password = s\n hostname = { \"peanuts\", \"woodstock.dyndns.org\" }\n}\n";
+    let im = parse(conf).unwrap();
+    assert_eq!(im.records.len(), 1);
+    assert_eq!(
+        key(&im.records[0], "hostname"),
+        Some(&s("woodstock.dyndns.org"))
+    );
+    assert!(
+        im.notes[0].contains("hostname peanuts not imported"),
+        "{:?}",
+        im.notes
+    );
+}
