@@ -215,12 +215,28 @@ fn nothing_to_import_and_unknown_kinds_are_errors() {
 }
 
 #[test]
-fn a_record_the_config_parser_refuses_fails_the_import() {
+fn a_section_the_config_parser_refuses_becomes_a_note() {
     let dir = TempDir::new("import-uci-invalid");
-    let path = dir.write(
-        "ddns",
-        "config service 'a'\n\toption service_name 'duckdns.org'\n\toption domain 'a.b.example.com'\n\toption password 'p'\n",
+    let bad = "config service 'bad'\n\toption service_name 'duckdns.org'\n\toption domain 'a.b.example.com'\n\toption password 'p'\n";
+    let good = "config service 'good'\n\toption service_name 'duckdns.org'\n\toption domain 'fine'\n\toption password 'p'\n";
+    let path = dir.write("ddns", format!("{bad}{good}"));
+    let out = run(&["import", "ddns-scripts", path.to_str().unwrap()], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("# section 'bad' (line 1): not imported: key \"domain\": give only the DuckDNS subdomain"),
+        "{}",
+        out.stdout
     );
+    assert_eq!(
+        out.stdout.matches("[[record]]").count(),
+        1,
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("domain = \"fine\""), "{}", out.stdout);
+
+    // Only the bad one: nothing to import, the reason shown, nothing written.
+    let path = dir.write("ddns-bad", bad);
     let target = dir.join("out.toml");
     let out = run(
         &[
@@ -233,7 +249,11 @@ fn a_record_the_config_parser_refuses_fails_the_import() {
         &[],
     );
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("would not be valid"), "{}", out.stderr);
-    assert!(out.stderr.contains("domain"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no section that ddnsup can import"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("DuckDNS subdomain"), "{}", out.stderr);
     assert!(!target.exists());
 }
