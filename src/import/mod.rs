@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub mod ddns_scripts;
+pub mod inadyn;
 
 /// One value of a key in the rendered config.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +51,10 @@ pub type Parse = fn(&str) -> Result<Imported, String>;
 pub const KINDS: &[&str] = &["ddns-scripts", "ddclient", "inadyn"];
 
 /// The importers built in, one line each.
-const IMPORTERS: &[(&str, Parse)] = &[("ddns-scripts", ddns_scripts::parse)];
+const IMPORTERS: &[(&str, Parse)] = &[
+    ("ddns-scripts", ddns_scripts::parse),
+    ("inadyn", inadyn::parse),
+];
 
 /// Largest config file read (the other tools' configs are a few KiB).
 const MAX_INPUT_BYTES: u64 = 1 << 20;
