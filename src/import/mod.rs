@@ -3,6 +3,7 @@ use crate::error::Error;
 use std::io::Write;
 use std::path::Path;
 
+mod ddclient;
 mod ddns_scripts;
 
 /// One value of a key in the rendered config.
@@ -48,7 +49,10 @@ pub type Parse = fn(&str) -> Result<Imported, String>;
 pub const KINDS: &[&str] = &["ddns-scripts", "ddclient", "inadyn"];
 
 /// The importers built in, one line each.
-const IMPORTERS: &[(&str, Parse)] = &[("ddns-scripts", ddns_scripts::parse)];
+const IMPORTERS: &[(&str, Parse)] = &[
+    ("ddns-scripts", ddns_scripts::parse),
+    ("ddclient", ddclient::parse),
+];
 
 /// Largest config file read (the other tools' configs are a few KiB).
 const MAX_INPUT_BYTES: u64 = 1 << 20;
