@@ -35,6 +35,8 @@ pub mod fnv;
 pub mod fsread;
 #[path = "../../src/http/mod.rs"]
 pub mod http;
+#[path = "../../src/import/mod.rs"]
+pub mod import;
 #[path = "../../src/json.rs"]
 pub mod json;
 #[path = "../../src/lock.rs"]

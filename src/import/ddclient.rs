@@ -677,6 +677,14 @@ fn record(options: &[(String, String)], host: &str, number: usize) -> Result<Rec
             }
             k
         }
+        // ddclient's freedns signs in with the account's login: FreeDNS's dyndns2 endpoint.
+        "freedns" => {
+            let mut k = Keys::new("afraid-dyndns");
+            k.str("hostname", host);
+            k.need(options, "login", "username", false)?;
+            k.need(options, "password", "password", true)?;
+            k
+        }
         "dnsexit2" | "dnsexit" => {
             let mut k = Keys::new("dnsexit.com");
             k.str("hostname", host);

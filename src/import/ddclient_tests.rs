@@ -151,6 +151,7 @@ protocol=godaddy, zone=example.com, login=gk, password=gs example.com
 protocol=hetzner, zone=example.com, password=ht home.example.com
 protocol=nsupdate, server=ns1.example.com, zone=example.com, ttl=600, password=/etc/ddclient/dyn.key h.example.com
 protocol=dnsexit2, login=me, password=dx h.example.com
+protocol=freedns, login=me, password=fx h.mooo.com
 ";
     let out = parse(text).unwrap();
     let got: Vec<Vec<(String, Value)>> = out.records.iter().map(|r| r.keys.clone()).collect();
@@ -213,6 +214,15 @@ protocol=dnsexit2, login=me, password=dx h.example.com
         ])
     );
     assert_eq!(got[8][0].1, s("dnsexit.com"));
+    assert_eq!(
+        got[9],
+        kv(&[
+            ("provider", s("afraid-dyndns")),
+            ("hostname", s("h.mooo.com")),
+            ("username", s("me")),
+            ("password", secret("fx")),
+        ])
+    );
     for r in &out.records {
         assert!(r.notes.is_empty(), "{}: {:?}", r.origin, r.notes);
     }
@@ -297,7 +307,7 @@ fn max_interval_and_timeout() {
 fn unmappable_options_and_protocols_are_notes() {
     let text = "\
 protocol=dyndns2, login=a, password=b, wildcard=yes, mx=mx.example.com, custom=yes h.dyndns.org
-protocol=freedns, login=a, password=b h.mooo.com
+protocol=zoneedit1, login=a, password=b h.zoneedit.com
 protocol=1984, password=k h.example.com
 ";
     let out = parse(text).unwrap();
@@ -313,7 +323,7 @@ protocol=1984, password=k h.example.com
     assert!(
         out.notes
             .iter()
-            .any(|n| n.starts_with("host h.mooo.com (line 2) is not imported"))
+            .any(|n| n.starts_with("host h.zoneedit.com (line 2) is not imported"))
     );
     assert!(
         out.notes

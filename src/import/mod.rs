@@ -3,7 +3,7 @@ use crate::error::Error;
 use std::io::Write;
 use std::path::Path;
 
-mod ddclient;
+pub mod ddclient;
 mod ddns_scripts;
 
 /// One value of a key in the rendered config.
