@@ -671,7 +671,8 @@ fn record(options: &[(String, String)], host: &str, number: usize) -> Result<Rec
             k.str("zone", zone);
             k.str("name", host);
             k.need(options, "password", "tsig_key_file", false)?;
-            if let Some(ttl) = get(options, "ttl").and_then(|t| t.parse::<i64>().ok()) {
+            let ttl = get(options, "ttl").and_then(|t| t.parse::<i64>().ok());
+            if let Some(ttl) = ttl.filter(|t| (0..=86_400).contains(t)) {
                 k.keys.push(("ttl".into(), Value::Int(ttl)));
                 k.used.push("ttl");
             }
@@ -715,9 +716,15 @@ fn record(options: &[(String, String)], host: &str, number: usize) -> Result<Rec
         } else {
             value.as_str()
         };
-        notes.push(format!(
-            "option {key}={shown}: not carried over to {protocol}"
-        ));
+        let why = match key.as_str() {
+            "ttl" => "the record keeps its own TTL",
+            "wildcard" | "mx" | "backupmx" | "static" | "custom" | "offline" => {
+                "ddnsup sends only the address"
+            }
+            "login" | "password" => "this provider takes no such credential",
+            _ => "no such key in ddnsup",
+        };
+        notes.push(format!("option {key}={shown}: {why}"));
     }
     Ok(Record {
         origin: format!("host {host} (line {number})"),

@@ -89,7 +89,7 @@ domain.tld,my.domain.tld
         assert_eq!(r.origin, format!("host {name} (line 2)"));
         assert_eq!(
             r.notes,
-            vec!["option ttl=1: not carried over to cloudflare".to_string()]
+            vec!["option ttl=1: the record keeps its own TTL".to_string()]
         );
     }
 }
@@ -315,9 +315,9 @@ protocol=1984, password=k h.example.com
     assert_eq!(
         out.records[0].notes,
         vec![
-            "option wildcard=yes: not carried over to dyndns2".to_string(),
-            "option mx=mx.example.com: not carried over to dyndns2".to_string(),
-            "option custom=yes: not carried over to dyndns2".to_string(),
+            "option wildcard=yes: ddnsup sends only the address".to_string(),
+            "option mx=mx.example.com: ddnsup sends only the address".to_string(),
+            "option custom=yes: ddnsup sends only the address".to_string(),
         ]
     );
     assert!(
