@@ -34,15 +34,14 @@ pub const USAGE: &str = "\
 ddnsup - keep DNS records pointing at this network's public address (one pass, for cron)
 
 Usage: ddnsup [run|check|status] [options]
-       ddnsup import KIND FILE [--output FILE]
+       ddnsup import KIND FILE [-o OUT]
 
 Commands:
   run       one pass over every record, then exit (the default)
   check     validate the config without touching the network
   status    print what is remembered about each record (never a secret)
-  import    turn another tool's config (KIND: ddns-scripts, ddclient or inadyn) into a
-            ddnsup config: printed with secrets as ***, or written by --output FILE
-            (mode 600, never over an existing file); FILE itself is not changed
+  import    print another tool's config (KIND: ddns-scripts, ddclient or inadyn) as a
+            ddnsup config, secrets as ***; FILE itself is never changed
 
 Options:
   -c, --config PATH   config file (default /etc/ddnsup/config.toml)
@@ -52,6 +51,7 @@ Options:
                       sent (secrets hidden); send no update, write no state
   -v, --verbose       more detail: each source's answer, the requests sent (secrets hidden)
   -q, --quiet         warnings and errors only
+  -o, --output OUT    import: write the config to OUT (mode 600, never over a file)
       --syslog        log to syslog (/dev/log, facility daemon, as ddnsup[PID])
                       instead of stderr; stderr when no syslog listens
   -V, --version       print the version

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub mod ddclient;
-mod ddns_scripts;
+pub mod ddns_scripts;
 
 /// One value of a key in the rendered config.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,6 +13,8 @@ pub enum Value {
     /// Shown as `***` on stdout; written as is with `--output`.
     Secret(String),
     Int(i64),
+    /// Part of the shared API; ddns-scripts has no boolean key that carries over.
+    #[allow(dead_code)]
     Bool(bool),
     List(Vec<String>),
 }
@@ -78,18 +80,18 @@ pub fn run(kind: &str, path: &Path, output: Option<&Path>) -> Result<(), Error> 
     let (text, _) = crate::fsread::read_text_capped(path, MAX_INPUT_BYTES)
         .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
     let imported = parse(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+    let at = output.unwrap_or(Path::new(crate::config::DEFAULT_CONFIG_PATH));
+    let imported = keep_valid(imported, at);
     if imported.records.is_empty() {
+        let why = imported.notes.last().map(String::as_str).unwrap_or("");
         return Err(Error::Config(format!(
-            "{}: no section that ddnsup can import",
+            "{}: no section that ddnsup can import (last: {why})",
             path.display()
         )));
     }
     let full = render(&imported, true);
-    let at = output.unwrap_or(Path::new(crate::config::DEFAULT_CONFIG_PATH));
-    crate::config::parse_config(&full, at).map_err(|e| match e {
-        Error::Config(m) => Error::Config(format!("the imported config would not be valid: {m}")),
-        other => other,
-    })?;
+    validate(&full, at)
+        .map_err(|m| Error::Config(format!("the imported config would not be valid: {m}")))?;
     match output {
         None => {
             crate::cli::print_stdout(format_args!("{}", render(&imported, false)));
@@ -97,6 +99,49 @@ pub fn run(kind: &str, path: &Path, output: Option<&Path>) -> Result<(), Error> 
         }
         Some(out) => write_new(out, &full),
     }
+}
+
+/// The config parser's verdict on rendered text, without the path it was given.
+fn validate(text: &str, at: &Path) -> Result<(), String> {
+    let m = match crate::config::parse_config(text, at) {
+        Ok(_) => return Ok(()),
+        Err(Error::Config(m)) => m,
+        Err(other) => other.to_string(),
+    };
+    let prefix = format!("{}: ", at.display());
+    Err(m.strip_prefix(&prefix).unwrap_or(&m).to_string())
+}
+
+/// Each record checked on its own (with the top keys and sources): one the config parser
+/// refuses becomes a note saying why, so one odd section does not stop the rest.
+fn keep_valid(mut imported: Imported, at: &Path) -> Imported {
+    for record in std::mem::take(&mut imported.records) {
+        let alone = Imported {
+            top: imported.top.clone(),
+            sources: imported.sources.clone(),
+            sources6: imported.sources6.clone(),
+            records: vec![record],
+            notes: Vec::new(),
+        };
+        match validate(&render(&alone, true), at) {
+            Ok(()) => imported.records.extend(alone.records),
+            Err(m) => {
+                // "record 1 (label): why" -> "why": the origin names the section.
+                let why = match m
+                    .strip_prefix("record 1 ")
+                    .and_then(|r| r.split_once("): "))
+                {
+                    Some((_, why)) => why.to_string(),
+                    None => m,
+                };
+                let origin = &alone.records[0].origin;
+                imported
+                    .notes
+                    .push(format!("{origin}: not imported: {why}"));
+            }
+        }
+    }
+    imported
 }
 
 /// Creates `out` with mode 600; an existing file is an error and stays as it was.
