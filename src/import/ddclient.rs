@@ -326,10 +326,18 @@ fn yes(value: &str) -> bool {
     )
 }
 
-fn push_unique(list: &mut Vec<String>, item: String) {
-    if !list.contains(&item) {
-        list.push(item);
+/// Appends a source once; a second one (hosts reading the address differently) gets a note,
+/// since every ddnsup record shares one list, tried in order.
+fn push_source(notes: &mut Vec<String>, list: &mut Vec<String>, item: String, number: usize) {
+    if list.contains(&item) {
+        return;
     }
+    if let Some(first) = list.first() {
+        notes.push(format!(
+            "source {item} (line {number}): ddnsup tries one list for all records, {first} first"
+        ));
+    }
+    list.push(item);
 }
 
 fn note_unique(out: &mut Imported, note: String) {
@@ -352,13 +360,13 @@ fn address(out: &mut Imported, options: &[(String, String)], number: usize) {
         let how = how.split(',').next().unwrap_or("").trim();
         let option = if v4.is_some() { "usev4" } else { "use" };
         if let Some(source) = source(out, options, (option, how), "v4", ssl, number) {
-            push_unique(&mut out.sources, source);
+            push_source(&mut out.notes, &mut out.sources, source, number);
         }
     }
     if let Some(how) = v6 {
         let how = how.split(',').next().unwrap_or("").trim();
         if let Some(source) = source(out, options, ("usev6", how), "v6", ssl, number) {
-            push_unique(&mut out.sources6, source);
+            push_source(&mut out.notes, &mut out.sources6, source, number);
         }
     }
 }

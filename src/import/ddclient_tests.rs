@@ -384,3 +384,27 @@ fn relative_names() {
     assert_eq!(relative("notexample.com", "example.com"), "notexample.com");
     assert_eq!(relative("é.x", "éx"), "é.x");
 }
+
+#[test]
+fn hosts_reading_the_address_differently_share_one_list() {
+    let text = "\
+use=if, if=eth0
+login=a, password=b one.dyndns.org
+use=if, if=eth1
+login=a, password=b two.dyndns.org
+use=if, if=eth0
+login=a, password=b three.dyndns.org
+";
+    let out = parse(text).unwrap();
+    assert_eq!(
+        out.sources,
+        vec!["interface:eth0".to_string(), "interface:eth1".to_string()]
+    );
+    assert_eq!(
+        out.notes,
+        vec![
+            "source interface:eth1 (line 4): ddnsup tries one list for all records, interface:eth0 first"
+                .to_string()
+        ]
+    );
+}
