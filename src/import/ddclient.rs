@@ -188,13 +188,16 @@ fn logical_lines(text: &str) -> Result<Vec<Line>, String> {
 /// The line up to a `#` outside quotes; a quote left open is an error.
 fn strip_comment(raw: &str, number: usize) -> Result<&str, String> {
     let mut quote = None;
+    let mut prev = ' ';
     for (at, c) in raw.char_indices() {
         match (quote, c) {
             (None, '#') => return Ok(&raw[..at]),
-            (None, '\'' | '"') => quote = Some(c),
+            // A quote opens a value only right after `=`; elsewhere it is a plain character.
+            (None, '\'' | '"') if prev == '=' => quote = Some(c),
             (Some(q), _) if q == c => quote = None,
             _ => {}
         }
+        prev = c;
     }
     match quote {
         Some(_) => Err(format!("line {number}: unterminated quote")),
@@ -245,9 +248,6 @@ fn split(text: &str, number: usize) -> Result<Line, String> {
                 i += 1;
             } else {
                 while i < chars.len() && !chars[i].is_whitespace() && chars[i] != ',' {
-                    if matches!(chars[i], '\'' | '"') {
-                        return Err(format!("line {number}: a quote inside the value of {key}"));
-                    }
                     value.push(chars[i]);
                     i += 1;
                 }
