@@ -547,6 +547,20 @@ fn record(options: &[(String, String)], host: &str, number: usize) -> Result<Rec
         .unwrap_or("dyndns2")
         .to_ascii_lowercase();
     let zone = get(options, "zone").filter(|z| !z.is_empty());
+    // A router build (`--no-default-features`) has no API providers: skip, not fail the import.
+    const API: &[&str] = &[
+        "cloudflare",
+        "porkbun",
+        "gandi",
+        "digitalocean",
+        "godaddy",
+        "hetzner",
+    ];
+    if !cfg!(feature = "api") && API.contains(&protocol.as_str()) {
+        return Err(format!(
+            "{protocol} is not in this build (the `api` feature)"
+        ));
+    }
     let mut k = match protocol.as_str() {
         "dyndns2" | "dyndns1" | "noip" | "easydns" | "changeip" | "infomaniak" | "dnsomatic"
         | "ovh" => {
