@@ -18,7 +18,7 @@ pub fn parse(text: &str) -> Result<Imported, String> {
                         }
                         _ => "a ddns-scripts setting without a ddnsup equivalent",
                     };
-                    let v = values.join(" ");
+                    let v = shown(name, values);
                     imported.notes.push(format!("option {name} '{v}': {why}"));
                 }
             }
@@ -102,11 +102,21 @@ fn service(s: &Section, imported: &mut Imported) {
         if o.taken.contains(&name.as_str()) {
             continue;
         }
-        let v = values.join(" ");
+        let why = why_not(name, &values.join(" "));
         r.notes
-            .push(format!("option {name} '{v}': {}", why_not(name, &v)));
+            .push(format!("option {name} '{}': {why}", shown(name, values)));
     }
     imported.records.push(r);
+}
+
+/// An option's value as a note shows it: `***` for anything that may hold a secret (a
+/// password left over, a URL, proxy or parameters with credentials in them).
+fn shown(name: &str, values: &[String]) -> String {
+    let secret = ["pass", "key", "token", "secret", "url", "param", "proxy"];
+    if secret.iter().any(|s| name.contains(s)) {
+        return "***".to_string();
+    }
+    values.join(" ")
 }
 
 /// Why an option of a service section does not carry over.

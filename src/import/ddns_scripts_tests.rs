@@ -301,7 +301,7 @@ fn force_interval_becomes_whole_days() {
 #[test]
 fn lists_and_unknown_options_are_notes() {
     let i = one(
-        "option service_name 'duckdns.org'\noption domain 'a'\noption password 'p'\nlist extra 'one'\nlist extra 'two'\noption proxy 'x:1'\n",
+        "option service_name 'duckdns.org'\noption domain 'a'\noption password 'p'\nlist extra 'one'\nlist extra 'two'\noption bind_network 'wan'\n",
     );
     let notes = &i.records[0].notes;
     assert!(
@@ -309,7 +309,7 @@ fn lists_and_unknown_options_are_notes() {
         "{notes:?}"
     );
     assert!(
-        has_note(notes, "option proxy 'x:1': no ddnsup equivalent"),
+        has_note(notes, "option bind_network 'wan': no ddnsup equivalent"),
         "{notes:?}"
     );
 }
@@ -352,6 +352,25 @@ fn syntax_errors_name_the_line() {
     ] {
         assert_eq!(parse(text).unwrap_err(), want, "{text}");
     }
+}
+
+#[test]
+fn notes_never_show_what_may_be_a_secret() {
+    let i = one(
+        "option service_name 'duckdns.org'\noption domain 'a'\noption password 'p'\noption update_url 'https://u:pw1@x/'\noption param_enc 'pw2'\noption api_key 'pw3'\noption proxy 'me:pw4@proxy'\n",
+    );
+    let notes = i.records[0].notes.join("\n");
+    for s in ["pw1", "pw2", "pw3", "pw4"] {
+        assert!(!notes.contains(s), "{notes}");
+    }
+    assert!(notes.contains("option update_url '***'"), "{notes}");
+    assert!(notes.contains("option proxy '***'"), "{notes}");
+    let i = parse("config ddns 'global'\noption some_token 'pw5'\nconfig service 's'\noption service_name 'duckdns.org'\noption domain 'a'\noption password 'p'\n").unwrap();
+    assert!(
+        has_note(&i.notes, "option some_token '***'"),
+        "{:?}",
+        i.notes
+    );
 }
 
 #[test]
