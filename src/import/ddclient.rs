@@ -733,7 +733,10 @@ fn record(options: &[(String, String)], host: &str, number: usize) -> Result<Rec
         {
             continue;
         }
-        let shown = if key.contains("password") || key.contains("key") {
+        let shown = if ["password", "key", "token", "secret"]
+            .iter()
+            .any(|w| key.contains(w))
+        {
             "***"
         } else {
             value.as_str()

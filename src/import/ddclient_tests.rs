@@ -341,11 +341,11 @@ protocol=1984, password=k h.example.com
 #[test]
 fn a_note_never_shows_a_secret() {
     let out = parse(
-        "protocol=dyndns2, login=a, password=b, fw-password=hunter2, apikey=k9 h.dyndns.org\n",
+        "protocol=dyndns2, login=a, password=b, fw-password=hunter2, apikey=k9, token=t7 h.dyndns.org\n",
     )
     .unwrap();
     let all = format!("{:?}", out.records[0].notes);
-    assert!(!all.contains("hunter2") && !all.contains("k9"), "{all}");
+    assert!(!all.contains("hunter2") && !all.contains("k9") && !all.contains("t7"), "{all}");
 }
 
 #[test]
