@@ -345,7 +345,10 @@ fn a_note_never_shows_a_secret() {
     )
     .unwrap();
     let all = format!("{:?}", out.records[0].notes);
-    assert!(!all.contains("hunter2") && !all.contains("k9") && !all.contains("t7"), "{all}");
+    assert!(
+        !all.contains("hunter2") && !all.contains("k9") && !all.contains("t7"),
+        "{all}"
+    );
 }
 
 #[test]
