@@ -3,6 +3,7 @@ use crate::error::Error;
 use std::io::Write;
 use std::path::Path;
 
+pub mod ddclient;
 pub mod ddns_scripts;
 pub mod inadyn;
 
@@ -54,6 +55,7 @@ pub const KINDS: &[&str] = &["ddns-scripts", "ddclient", "inadyn"];
 const IMPORTERS: &[(&str, Parse)] = &[
     ("ddns-scripts", ddns_scripts::parse),
     ("inadyn", inadyn::parse),
+    ("ddclient", ddclient::parse),
 ];
 
 /// Largest config file read (the other tools' configs are a few KiB).
