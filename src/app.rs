@@ -16,7 +16,14 @@ use std::net::IpAddr;
 pub fn run(args: &Args) -> Result<(), Error> {
     if args.command == Command::Import {
         let i = &args.import;
+        #[cfg(feature = "import")]
         return crate::import::run(&i.kind, &i.file, i.output.as_deref());
+        #[cfg(not(feature = "import"))]
+        return Err(Error::Usage(format!(
+            "this build has no importers (the router builds leave them out to fit 1 MB): copy {} to a Linux machine and run `ddnsup import {}` there",
+            i.file.display(),
+            i.kind
+        )));
     }
     let mut config = load_config(&args.config)?;
     if let Some(state) = &args.state {

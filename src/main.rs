@@ -1,6 +1,7 @@
 //! ddnsup entry point: arguments -> logger -> app::run -> exit code; nothing else.
-// The slim router build (no `api` feature) leaves helpers unused that only API providers call.
-#![cfg_attr(not(feature = "api"), allow(dead_code))]
+// The slim router build (no `api` feature) leaves helpers unused that only API providers call,
+// and a build without `import` the config helpers only importers call.
+#![cfg_attr(not(all(feature = "api", feature = "import")), allow(dead_code))]
 #[macro_use]
 mod logging;
 #[macro_use]
@@ -17,6 +18,7 @@ mod fields;
 mod fnv;
 mod fsread;
 mod http;
+#[cfg(feature = "import")]
 mod import;
 mod json;
 mod lock;
