@@ -139,19 +139,11 @@ fn tls_config() -> Arc<ClientConfig> {
         .get_or_init(|| {
             let mut anchors: Vec<Anchor> = webpki_roots::TLS_SERVER_ROOTS
                 .iter()
-                .map(|ta| Anchor {
-                    subject: ta.subject.to_vec(),
-                    spki: ta.spki.to_vec(),
-                    name_constraints: ta.name_constraints.map(<[u8]>::to_vec),
-                })
+                .map(|ta| Anchor::new(ta.subject, ta.spki, ta.name_constraints))
                 .collect();
             for der in super::pem::load_bundle() {
                 if let Ok(ta) = webpki::TrustAnchor::try_from_cert_der(&der) {
-                    anchors.push(Anchor {
-                        subject: ta.subject.to_vec(),
-                        spki: ta.spki.to_vec(),
-                        name_constraints: ta.name_constraints.map(<[u8]>::to_vec),
-                    });
+                    anchors.push(Anchor::new(ta.subject, ta.spki, ta.name_constraints));
                 }
             }
             let config = ClientConfig::builder()

@@ -96,6 +96,16 @@ pub struct Anchor {
     pub name_constraints: Option<Vec<u8>>,
 }
 
+impl Anchor {
+    pub fn new(subject: &[u8], spki: &[u8], name_constraints: Option<&[u8]>) -> Anchor {
+        Anchor {
+            subject: subject.to_vec(),
+            spki: spki.to_vec(),
+            name_constraints: name_constraints.map(<[u8]>::to_vec),
+        }
+    }
+}
+
 pub struct Verifier {
     pub anchors: Vec<Anchor>,
 }

@@ -13,12 +13,8 @@ use std::net::IpAddr;
 /// answers in tests.
 pub type SendFn<'a> = dyn FnMut(&Request) -> Result<Reply, Error> + 'a;
 
-/// Sends one request of a multi-step exchange (the client shows it and its answer with `-v`).
-pub fn send_logged(client: &Client, req: &Request) -> Result<Reply, Error> {
-    client.send(req)
-}
-
-/// Runs `exchange` for each address in turn (IPv4 first), its requests sent with [`send_logged`].
+/// Runs `exchange` for each address in turn (IPv4 first), its requests sent by `client`
+/// (which shows them and their answers with `-v`).
 pub fn update_each(
     client: &Client,
     addrs: Addrs,
@@ -34,7 +30,7 @@ fn each_address(
     addrs: Addrs,
     exchange: &mut dyn FnMut(&mut SendFn, IpAddr) -> Result<Success, Error>,
 ) -> Vec<(Family, Result<Success, Error>)> {
-    let mut send = |req: &Request| send_logged(client, req);
+    let mut send = |req: &Request| client.send(req);
     addrs
         .list()
         .into_iter()

@@ -1,5 +1,5 @@
 //! netcup CCP DNS API (https://ccp.netcup.net/run/webservice/servers/endpoint.php, JSON at `?JSON`): one session per run — login, infoDnsRecords, updateDnsRecords, always logout.
-use super::api::{SendFn, holds, parse_value, send_logged};
+use super::api::{SendFn, holds, parse_value};
 use super::names::{is_within, parse_record_name, required_name};
 use super::{Addrs, Cache, Planned, Provider, Success, short, status_error};
 use crate::error::{Class, Error};
@@ -285,7 +285,7 @@ impl Provider for Netcup {
         addrs: Addrs,
         cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        let mut send = |req: &Request| send_logged(client, req);
+        let mut send = |req: &Request| client.send(req);
         match self.session(&mut send, addrs, cache) {
             Ok(done) => done.into_iter().map(|(f, s)| (f, Ok(s))).collect(),
             Err(e) => addrs

@@ -1,5 +1,5 @@
 //! AWS Route 53 (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html): read the record set, UPSERT it when it differs, every request signed with SigV4; the hosted zone by id, or looked up once by name.
-use super::api::{SendFn, holds, send_logged};
+use super::api::{SendFn, holds};
 use super::names::{full_name, is_within, parse_dns_name, parse_record_name};
 use super::sigv4::{self, Credentials, Signable};
 use super::xml::{document, element, elements};
@@ -310,7 +310,7 @@ impl Provider for Route53 {
         addrs: Addrs,
         cache: &mut Cache,
     ) -> Vec<(Family, Result<Success, Error>)> {
-        let mut send = |req: &Request| send_logged(client, req);
+        let mut send = |req: &Request| client.send(req);
         self.update_with(&mut send, addrs, cache, crate::clock::now_secs())
     }
 }
