@@ -313,6 +313,7 @@ pub fn query(
     kind: DnsKind,
     v6: bool,
     server: SocketAddr,
+    device: Option<&str>,
     timeout: Duration,
 ) -> Result<IpAddr, String> {
     let start = Instant::now();
@@ -326,6 +327,9 @@ pub fn query(
         SocketAddr::V6(_) => SocketAddr::from((Ipv6Addr::UNSPECIFIED, 0)),
     };
     let socket = UdpSocket::bind(local).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
+    if let Some(name) = device {
+        super::route::bind_to_device(&socket, name)?;
+    }
     // Connecting filters other senders in the kernel and reports "port unreachable".
     socket
         .connect(server)

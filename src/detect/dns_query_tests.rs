@@ -49,7 +49,7 @@ fn query_gets_the_address_over_ipv4() {
         socket.send_to(&reply, from).unwrap();
     })
     .unwrap();
-    let got = query(DnsKind::OpenDns, false, addr, Duration::from_secs(5));
+    let got = query(DnsKind::OpenDns, false, addr, None, Duration::from_secs(5));
     server.join().unwrap();
     assert_eq!(got, Ok(ip4()));
 
@@ -61,7 +61,13 @@ fn query_gets_the_address_over_ipv4() {
         socket.send_to(&reply, from).unwrap();
     })
     .unwrap();
-    let got = query(DnsKind::Cloudflare, false, addr, Duration::from_secs(5));
+    let got = query(
+        DnsKind::Cloudflare,
+        false,
+        addr,
+        None,
+        Duration::from_secs(5),
+    );
     server.join().unwrap();
     assert_eq!(got, Ok(ip4()));
 }
@@ -77,7 +83,7 @@ fn query_gets_the_address_over_ipv6() {
         eprintln!("skipped: ::1 is unavailable");
         return;
     };
-    let got = query(DnsKind::OpenDns, true, addr, Duration::from_secs(5));
+    let got = query(DnsKind::OpenDns, true, addr, None, Duration::from_secs(5));
     server.join().unwrap();
     assert_eq!(got, Ok(ip6()));
 }
@@ -100,7 +106,7 @@ fn query_ignores_wrong_ids_and_other_senders() {
         socket.send_to(&good, from).unwrap();
     })
     .unwrap();
-    let got = query(DnsKind::OpenDns, false, addr, Duration::from_secs(5));
+    let got = query(DnsKind::OpenDns, false, addr, None, Duration::from_secs(5));
     server.join().unwrap();
     assert_eq!(got, Ok(ip4()));
 }
@@ -113,7 +119,7 @@ fn query_reports_a_final_error_at_once() {
     })
     .unwrap();
     let started = Instant::now();
-    let got = query(DnsKind::OpenDns, false, addr, Duration::from_secs(5));
+    let got = query(DnsKind::OpenDns, false, addr, None, Duration::from_secs(5));
     server.join().unwrap();
     assert_eq!(got, Err("NXDOMAIN".to_string()));
     assert!(started.elapsed() < Duration::from_secs(3));
@@ -124,7 +130,7 @@ fn query_times_out_when_nobody_answers() {
     let (addr, server) = serve("127.0.0.1:0", |_, _, _| {}).unwrap();
     let timeout = Duration::from_millis(300);
     let started = Instant::now();
-    let got = query(DnsKind::Cloudflare, false, addr, timeout);
+    let got = query(DnsKind::Cloudflare, false, addr, None, timeout);
     let took = started.elapsed();
     server.join().unwrap();
     let why = got.unwrap_err();
@@ -155,7 +161,7 @@ fn wrong_ids_do_not_extend_the_deadline() {
     .unwrap();
     let timeout = Duration::from_millis(300);
     let started = Instant::now();
-    let got = query(DnsKind::OpenDns, false, addr, timeout);
+    let got = query(DnsKind::OpenDns, false, addr, None, timeout);
     let took = started.elapsed();
     stop.store(true, Ordering::SeqCst);
     server.join().unwrap();
@@ -174,14 +180,20 @@ fn query_to_a_closed_port_fails() {
         .unwrap()
         .port();
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let got = query(DnsKind::OpenDns, false, addr, Duration::from_millis(500));
+    let got = query(
+        DnsKind::OpenDns,
+        false,
+        addr,
+        None,
+        Duration::from_millis(500),
+    );
     assert!(got.is_err(), "{got:?}");
 }
 
 #[test]
 fn zero_timeout_fails_without_waiting() {
     let (addr, server) = serve("127.0.0.1:0", |_, _, _| {}).unwrap();
-    let got = query(DnsKind::OpenDns, false, addr, Duration::ZERO);
+    let got = query(DnsKind::OpenDns, false, addr, None, Duration::ZERO);
     assert!(got.unwrap_err().starts_with("no reply"));
     server.join().unwrap();
 }

@@ -1,7 +1,12 @@
 //! Where the public address comes from: address families, sources, and what counts as public.
+pub mod command;
 pub mod dns;
 pub mod iface;
+pub mod natpmp;
+pub mod pcp;
+pub mod route;
 pub mod source;
+pub mod upnp;
 pub mod web;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

@@ -1,6 +1,9 @@
 //! The configured address sources of one family, tried in order, with optional agreement.
 use super::dns::{self, DnsKind};
-use super::{Family, check_public, iface, web, why_not_public};
+use super::{
+    Family, check_public, command, iface, natpmp, parse_public, pcp, route, upnp, web,
+    why_not_public,
+};
 use crate::error::Error;
 use crate::fields::check_url;
 use crate::http::Client;
@@ -9,6 +12,29 @@ use std::time::Duration;
 
 /// The port of a `dns:` source's server written without one.
 const DNS_PORT: u16 = 53;
+/// The port NAT-PMP and PCP servers listen on (RFC 6886 §3.1, RFC 6887 §19.1).
+const GATEWAY_PORT: u16 = 5351;
+/// At most this many words in a `command:` source (the program and its arguments).
+const MAX_ARGS: usize = 32;
+
+/// Which protocol a [`Source::Gateway`] speaks to the router.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GatewayProtocol {
+    /// NAT-PMP (RFC 6886): the external-address request.
+    NatPmp,
+    /// PCP (RFC 6887): a short MAP of ddnsup's own UDP port, deleted at once.
+    Pcp,
+}
+
+impl GatewayProtocol {
+    /// The name written in the config (`natpmp`, `pcp`).
+    pub fn name(self) -> &'static str {
+        match self {
+            GatewayProtocol::NatPmp => "natpmp",
+            GatewayProtocol::Pcp => "pcp",
+        }
+    }
+}
 
 /// One place to learn the public address from, as written in `[ip] sources`/`sources6`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,22 +45,80 @@ pub enum Source {
     Interface(String),
     /// A resolver that answers with the asker's address: `dns:opendns`, `dns:cloudflare`,
     /// optionally at another server: `dns:opendns@127.0.0.1:5353`.
+    /// `%wan2` at the end binds the query to that interface (`SO_BINDTODEVICE`).
     Dns {
         kind: DnsKind,
         server: Option<SocketAddr>,
+        device: Option<String>,
     },
+    /// The home router by NAT-PMP or PCP: `natpmp`, `pcp@192.168.1.1`, `natpmp@10.0.0.1:5351`,
+    /// `pcp%wan2` (without `@`, the default gateway, of that interface when one is named).
+    Gateway {
+        protocol: GatewayProtocol,
+        gateway: Option<SocketAddr>,
+        device: Option<String>,
+    },
+    /// The home router by UPnP IGD `GetExternalIPAddress`: `upnp` (SSDP discovery) or
+    /// `upnp@http://192.168.1.1:5000/rootDesc.xml` (that device description, no discovery).
+    Upnp(Option<String>),
+    /// A program that prints the address: `command:/usr/local/bin/wan-ip --v4` (split on
+    /// spaces, no shell).
+    Command(Vec<String>),
 }
 
 impl Source {
     /// Parses one `sources`/`sources6` entry.
     pub fn parse(text: &str) -> Result<Source, String> {
         if let Some(name) = text.strip_prefix("interface:") {
+            // Labels (`eth0:1`) are names here too.
             if name.is_empty() || name.len() > 15 || name.contains(['/', ' ']) {
                 return Err(format!("\"{text}\": not an interface name"));
             }
             return Ok(Source::Interface(name.to_string()));
         }
-        if let Some(spec) = text.strip_prefix("dns:") {
+        if let Some(line) = text.strip_prefix("command:") {
+            let argv: Vec<String> = line
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect();
+            if argv.is_empty() || argv.len() > MAX_ARGS || line.contains(['\0', '\n', '\t']) {
+                return Err(format!(
+                    "\"{text}\": a command source is command:PROGRAM ARGS..., at most {MAX_ARGS} words split on spaces"
+                ));
+            }
+            return Ok(Source::Command(argv));
+        }
+        if let Some(spec) = text.strip_prefix("upnp") {
+            return match spec.strip_prefix('@') {
+                None if spec.is_empty() => Ok(Source::Upnp(None)),
+                Some(url) if url.starts_with("http://") && check_url(url, true).is_ok() => {
+                    Ok(Source::Upnp(Some(url.to_string())))
+                }
+                _ => Err(format!(
+                    "\"{text}\": write upnp, or upnp@ and the router's device description URL, like upnp@http://192.168.1.1:5000/rootDesc.xml"
+                )),
+            };
+        }
+        let (spec, device) = split_device(text)?;
+        for protocol in [GatewayProtocol::NatPmp, GatewayProtocol::Pcp] {
+            let Some(rest) = spec.strip_prefix(protocol.name()) else {
+                continue;
+            };
+            let gateway = match rest.strip_prefix('@') {
+                None if rest.is_empty() => None,
+                Some(addr) => Some(parse_gateway(addr).ok_or_else(|| {
+                    format!("\"{text}\": the router must be an IPv4 address, with or without a port, like 192.168.1.1 or 192.168.1.1:5351")
+                })?),
+                None => continue,
+            };
+            return Ok(Source::Gateway {
+                protocol,
+                gateway,
+                device,
+            });
+        }
+        if let Some(spec) = spec.strip_prefix("dns:") {
             let (name, server) = match spec.split_once('@') {
                 Some((n, s)) => {
                     let addr = parse_dns_server(s).ok_or_else(|| {
@@ -47,10 +131,14 @@ impl Source {
             let kind = DnsKind::parse(name).ok_or_else(|| {
                 format!("\"{text}\": unknown DNS source \"{name}\" (known: opendns, cloudflare)")
             })?;
-            return Ok(Source::Dns { kind, server });
+            return Ok(Source::Dns {
+                kind,
+                server,
+                device,
+            });
         }
         check_url(text, true).map_err(|e| {
-            format!("{e}; a source is an http(s):// URL, interface:NAME or dns:opendns|cloudflare")
+            format!("{e}; a source is an http(s):// URL, interface:NAME, dns:opendns|cloudflare, natpmp, pcp, upnp or command:PROGRAM")
         })?;
         Ok(Source::Web(text.to_string()))
     }
@@ -61,6 +149,11 @@ impl Source {
     /// so they are not judged by how they are reached.
     pub fn parse_for(text: &str, family: Family) -> Result<Source, String> {
         let source = Source::parse(text)?;
+        if family == Family::V6 && matches!(source, Source::Gateway { .. } | Source::Upnp(_)) {
+            return Err(format!(
+                "\"{text}\": the router reports only its IPv4 address this way; list it in sources"
+            ));
+        }
         if let Some(ip) = source.literal_server()
             && Family::of(ip) != family
             && why_not_public(ip, Family::of(ip)).is_none()
@@ -83,7 +176,7 @@ impl Source {
         let ip = match self {
             Source::Web(url) => url_ip_literal(url)?,
             Source::Dns { server, .. } => server.as_ref()?.ip(),
-            Source::Interface(_) => return None,
+            _ => return None,
         };
         Some(ip.to_canonical())
     }
@@ -95,10 +188,25 @@ impl Source {
         match self {
             Source::Web(url) => web_identity(url),
             Source::Interface(name) => format!("interface:{name}"),
-            Source::Dns { kind, server } => {
+            Source::Dns {
+                kind,
+                server,
+                device,
+            } => {
                 let server = server.unwrap_or_else(|| kind.default_server(family == Family::V6));
-                format!("dns:{}@{server}", kind.name())
+                format!("dns:{}@{server}{}", kind.name(), on_device(device))
             }
+            Source::Gateway {
+                protocol,
+                gateway,
+                device,
+            } => {
+                let at = gateway.map_or("the default gateway".to_string(), |g| g.to_string());
+                format!("{}@{at}{}", protocol.name(), on_device(device))
+            }
+            Source::Upnp(None) => "upnp".to_string(),
+            Source::Upnp(Some(url)) => format!("upnp@{}", web_identity(url)),
+            Source::Command(argv) => format!("command:{}", argv.join(" ")),
         }
     }
 
@@ -107,11 +215,25 @@ impl Source {
         match self {
             Source::Web(url) => web::where_of(url),
             Source::Interface(name) => format!("interface {name}"),
-            Source::Dns { kind, server: None } => format!("dns:{}", kind.name()),
             Source::Dns {
                 kind,
-                server: Some(s),
-            } => format!("dns:{}@{s}", kind.name()),
+                server,
+                device,
+            } => {
+                let at = server.map_or(String::new(), |s| format!("@{s}"));
+                format!("dns:{}{at}{}", kind.name(), on_device(device))
+            }
+            Source::Gateway {
+                protocol,
+                gateway,
+                device,
+            } => {
+                let at = gateway.map_or(String::new(), |g| format!("@{g}"));
+                format!("{}{at}{}", protocol.name(), on_device(device))
+            }
+            Source::Upnp(None) => "upnp".to_string(),
+            Source::Upnp(Some(url)) => format!("upnp@{}", web::where_of(url)),
+            Source::Command(argv) => format!("command:{}", argv[0]),
         }
     }
 
@@ -119,19 +241,125 @@ impl Source {
     fn ask(&self, client: &Client, family: Family) -> Result<IpAddr, String> {
         let v6 = family == Family::V6;
         let what = self.describe();
+        let timeout = Duration::from_secs(client.timeout_secs);
         match self {
             Source::Web(url) => web::ask(client, url, family),
             Source::Interface(name) => {
                 interface_address(name, family).map_err(|e| format!("{what}: {e}"))
             }
-            Source::Dns { kind, server } => {
+            Source::Dns {
+                kind,
+                server,
+                device,
+            } => {
                 let server = server.unwrap_or_else(|| kind.default_server(v6));
-                let timeout = Duration::from_secs(client.timeout_secs);
-                let ip =
-                    dns::query(*kind, v6, server, timeout).map_err(|e| format!("{what}: {e}"))?;
+                let ip = dns::query(*kind, v6, server, device.as_deref(), timeout)
+                    .map_err(|e| format!("{what}: {e}"))?;
                 check_public(ip, family).map_err(|e| format!("{what}: {e}"))
             }
+            Source::Gateway {
+                protocol,
+                gateway,
+                device,
+            } => {
+                let device = device.as_deref();
+                let gateway = match gateway {
+                    Some(g) => *g,
+                    None => SocketAddr::new(
+                        IpAddr::V4(
+                            route::default_gateway(device).map_err(|e| format!("{what}: {e}"))?,
+                        ),
+                        GATEWAY_PORT,
+                    ),
+                };
+                let ip = match protocol {
+                    GatewayProtocol::NatPmp => natpmp::ask(gateway, device, timeout),
+                    GatewayProtocol::Pcp => pcp::ask(gateway, device, timeout),
+                }
+                .map_err(|e| format!("{what}: router {gateway}: {e}"))?;
+                router_address(ip).map_err(|e| format!("{what}: router {gateway} {e}"))
+            }
+            Source::Upnp(location) => {
+                let (router, ip) = upnp::ask(client, location.as_deref(), timeout)
+                    .map_err(|e| format!("{what}: {e}"))?;
+                router_address(ip).map_err(|e| format!("{what}: router {router} {e}"))
+            }
+            Source::Command(argv) => {
+                let out =
+                    command::run(argv, family, timeout).map_err(|e| format!("{what}: {e}"))?;
+                parse_public(&out, family).map_err(|e| format!("{what}: {e}"))
+            }
         }
+    }
+}
+
+/// `NAME%IFACE` -> (`NAME`, `Some(IFACE)`) for the sources that can be bound to an interface
+/// (`dns:`, `natpmp`, `pcp`): their sockets are bound to it with `SO_BINDTODEVICE`.
+fn split_device(text: &str) -> Result<(&str, Option<String>), String> {
+    let bindable = ["dns:", "natpmp", "pcp"]
+        .iter()
+        .any(|p| text.starts_with(p));
+    match text.rsplit_once('%') {
+        Some((spec, dev)) if bindable && !dev.contains(']') => {
+            if !is_interface_name(dev) {
+                return Err(format!(
+                    "\"{text}\": \"{dev}\" after % is not an interface name"
+                ));
+            }
+            Ok((spec, Some(dev.to_string())))
+        }
+        // `%XX` in a URL is percent-encoding; `%wan2` is a binding the HTTP client cannot do.
+        Some((_, dev))
+            if text.contains("://")
+                && is_interface_name(dev)
+                && !dev
+                    .get(..2)
+                    .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())) =>
+        {
+            Err(format!(
+                "\"{text}\": a web source cannot be bound to an interface (the HTTP client cannot bind its sockets); bind a dns: source instead, like dns:opendns%{dev}"
+            ))
+        }
+        _ => Ok((text, None)),
+    }
+}
+
+/// What the kernel accepts as an interface name: 1 to 15 bytes, no `/`, `:`, `%` or space.
+pub fn is_interface_name(name: &str) -> bool {
+    (1..=15).contains(&name.len())
+        && !name.contains(['/', ':', '%', ' ', '\t', '\n', '\0'])
+        && name != "."
+        && name != ".."
+}
+
+/// `%IFACE` for names and identities, or nothing.
+fn on_device(device: &Option<String>) -> String {
+    device.as_ref().map_or(String::new(), |d| format!("%{d}"))
+}
+
+/// A router's IPv4 address, `192.168.1.1` (port 5351) or `192.168.1.1:PORT`.
+fn parse_gateway(text: &str) -> Option<SocketAddr> {
+    if let Ok(addr) = text.parse::<std::net::SocketAddrV4>() {
+        return Some(SocketAddr::V4(addr));
+    }
+    let ip = text.parse::<Ipv4Addr>().ok()?;
+    Some(SocketAddr::new(IpAddr::V4(ip), GATEWAY_PORT))
+}
+
+/// Checks the external address a router reports ("reports 10.0.0.2, … " on failure). A private
+/// or carrier-grade NAT address means the router is itself behind another NAT.
+fn router_address(ip: Ipv4Addr) -> Result<IpAddr, String> {
+    let [a, b, ..] = ip.octets();
+    let behind_nat = a == 10
+        || (a == 172 && b & 0xf0 == 16)
+        || (a == 192 && b == 168)
+        || (a == 100 && b & 0xc0 == 64);
+    match why_not_public(IpAddr::V4(ip), Family::V4) {
+        None => Ok(IpAddr::V4(ip)),
+        Some(why) if behind_nat => Err(format!(
+            "reports {ip}, {why}: the router is itself behind another NAT (double NAT), so the home cannot be reached from outside at this address; ask the upstream router or use another source"
+        )),
+        Some(why) => Err(format!("reports {ip}, {why}, not a public IPv4 address")),
     }
 }
 
