@@ -263,26 +263,26 @@ impl Source {
                 device,
             } => {
                 let device = device.as_deref();
-                let gateway = match gateway {
-                    Some(g) => *g,
-                    None => SocketAddr::new(
-                        IpAddr::V4(
-                            route::default_gateway(device).map_err(|e| format!("{what}: {e}"))?,
-                        ),
-                        GATEWAY_PORT,
-                    ),
+                let (gateway, at) = match gateway {
+                    Some(g) => (*g, what),
+                    None => {
+                        let ip =
+                            route::default_gateway(device).map_err(|e| format!("{what}: {e}"))?;
+                        let g = SocketAddr::new(IpAddr::V4(ip), GATEWAY_PORT);
+                        (g, format!("{what} (router {g})"))
+                    }
                 };
                 let ip = match protocol {
                     GatewayProtocol::NatPmp => natpmp::ask(gateway, device, timeout),
                     GatewayProtocol::Pcp => pcp::ask(gateway, device, timeout),
                 }
-                .map_err(|e| format!("{what}: router {gateway}: {e}"))?;
-                router_address(ip).map_err(|e| format!("{what}: router {gateway} {e}"))
+                .map_err(|e| format!("{at}: {e}"))?;
+                router_address(ip).map_err(|e| format!("{at}: {e}"))
             }
             Source::Upnp(location) => {
                 let (router, ip) = upnp::ask(client, location.as_deref(), timeout)
                     .map_err(|e| format!("{what}: {e}"))?;
-                router_address(ip).map_err(|e| format!("{what}: router {router} {e}"))
+                router_address(ip).map_err(|e| format!("{what} (router {router}): {e}"))
             }
             Source::Command(argv) => {
                 let out =
@@ -346,7 +346,7 @@ fn parse_gateway(text: &str) -> Option<SocketAddr> {
     Some(SocketAddr::new(IpAddr::V4(ip), GATEWAY_PORT))
 }
 
-/// Checks the external address a router reports ("reports 10.0.0.2, … " on failure). A private
+/// Checks the external address a router reports ("the router reports 10.0.0.2, …" if bad). A private
 /// or carrier-grade NAT address means the router is itself behind another NAT.
 fn router_address(ip: Ipv4Addr) -> Result<IpAddr, String> {
     let [a, b, ..] = ip.octets();
@@ -357,9 +357,11 @@ fn router_address(ip: Ipv4Addr) -> Result<IpAddr, String> {
     match why_not_public(IpAddr::V4(ip), Family::V4) {
         None => Ok(IpAddr::V4(ip)),
         Some(why) if behind_nat => Err(format!(
-            "reports {ip}, {why}: the router is itself behind another NAT (double NAT), so the home cannot be reached from outside at this address; ask the upstream router or use another source"
+            "the router reports {ip}, {why}: it is itself behind another NAT (double NAT), so the home cannot be reached from outside at that address; ask the upstream router (natpmp@ADDR) or use another source"
         )),
-        Some(why) => Err(format!("reports {ip}, {why}, not a public IPv4 address")),
+        Some(why) => Err(format!(
+            "the router reports {ip}, {why}, not a public IPv4 address"
+        )),
     }
 }
 

@@ -136,3 +136,107 @@ fn identity_ignores_spelling() {
         id("dns:cloudflare@1.1.1.1:53", Family::V6)
     );
 }
+
+#[test]
+fn router_sources_parse() {
+    let gw = |text: &str| match Source::parse(text) {
+        Ok(Source::Gateway {
+            protocol,
+            gateway,
+            device,
+        }) => (protocol.name(), gateway.map(|g| g.to_string()), device),
+        other => panic!("{text}: {other:?}"),
+    };
+    assert_eq!(gw("natpmp"), ("natpmp", None, None));
+    assert_eq!(
+        gw("pcp@192.168.1.1"),
+        ("pcp", Some("192.168.1.1:5351".into()), None)
+    );
+    assert_eq!(
+        gw("natpmp@10.0.0.1:5352%wan2"),
+        ("natpmp", Some("10.0.0.1:5352".into()), Some("wan2".into()))
+    );
+    assert_eq!(gw("pcp%eth0.2"), ("pcp", None, Some("eth0.2".into())));
+    for bad in [
+        "natpmp@",
+        "natpmp@router.lan",
+        "natpmp@[::1]:5351",
+        "pcp@1.2.3.4:x",
+        "natpmpx",
+        "pcp%",
+        "pcp%a/b",
+        "pcp%waytoolonginterfacename",
+        "upnp@https://192.168.1.1/rootDesc.xml",
+        "upnp@",
+        "upnpx",
+        "command:",
+        "command:   ",
+    ] {
+        assert!(Source::parse(bad).is_err(), "{bad}");
+    }
+    assert_eq!(Source::parse("upnp"), Ok(Source::Upnp(None)));
+    assert_eq!(
+        Source::parse("upnp@http://192.168.1.1:5000/rootDesc.xml"),
+        Ok(Source::Upnp(Some(
+            "http://192.168.1.1:5000/rootDesc.xml".into()
+        )))
+    );
+    assert_eq!(
+        Source::parse("command:/usr/bin/wan-ip  --v4 x"),
+        Ok(Source::Command(vec![
+            "/usr/bin/wan-ip".into(),
+            "--v4".into(),
+            "x".into()
+        ]))
+    );
+    let many = format!("command:/bin/echo{}", " x".repeat(MAX_ARGS));
+    assert!(Source::parse(&many).is_err());
+    // Router sources only report IPv4.
+    for text in ["natpmp", "pcp@192.168.1.1", "upnp"] {
+        let e = Source::parse_for(text, Family::V6).unwrap_err();
+        assert!(e.contains("list it in sources"), "{e}");
+        assert!(Source::parse_for(text, Family::V4).is_ok());
+    }
+}
+
+#[test]
+fn dns_sources_bind_to_an_interface() {
+    match Source::parse("dns:opendns@1.1.1.1:53%wan2") {
+        Ok(Source::Dns { server, device, .. }) => {
+            assert_eq!(server.map(|s| s.to_string()).as_deref(), Some("1.1.1.1:53"));
+            assert_eq!(device.as_deref(), Some("wan2"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match Source::parse("dns:cloudflare%wwan0") {
+        Ok(Source::Dns { server, device, .. }) => {
+            assert_eq!(server, None);
+            assert_eq!(device.as_deref(), Some("wwan0"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A web source cannot be bound; percent-encoding in a URL is not a binding.
+    let e = Source::parse("https://api.ipify.org%wan2").unwrap_err();
+    assert!(e.contains("cannot be bound"), "{e}");
+    assert!(Source::parse("https://ip.example/a%20b").is_ok());
+    // The interface is part of what makes two sources different.
+    let id = |t: &str| Source::parse(t).unwrap().identity(Family::V4);
+    assert_ne!(id("dns:opendns%wan"), id("dns:opendns%wan2"));
+    assert_ne!(id("natpmp%wan"), id("natpmp%wan2"));
+    assert_eq!(id("natpmp@192.168.1.1"), id("natpmp@192.168.1.1:5351"));
+    assert_ne!(id("natpmp@192.168.1.1"), id("pcp@192.168.1.1"));
+}
+
+#[test]
+fn double_nat_is_named() {
+    for ip in ["10.0.0.2", "172.20.1.1", "192.168.0.2", "100.64.3.4"] {
+        let e = router_address(ip.parse().unwrap()).unwrap_err();
+        assert!(e.contains("double NAT"), "{e}");
+    }
+    let e = router_address("0.0.0.0".parse().unwrap()).unwrap_err();
+    assert!(
+        !e.contains("double NAT") && e.contains("not a public"),
+        "{e}"
+    );
+    assert!(router_address("81.2.69.160".parse().unwrap()).is_ok());
+}
