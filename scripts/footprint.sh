@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # footprint.sh: peak RSS and wall time of one ddnsup run, next to inadyn and ddclient; and
-# what a DNS echo address source saves over an HTTPS web source.
+# what a DNS echo or NAT-PMP address source saves over an HTTPS web source.
 #
 # First table. Two situations per tool, each run REPS times (median reported):
 #   nothing to do  the address source reports the address the tool's state already holds
@@ -12,12 +12,13 @@
 # (nothing to do); a tool that does not behave is reported as such, with no numbers.
 #
 # Second table. ddnsup with nothing to do, the same binary and config except `[ip] sources`:
-# once the HTTPS web source (https://127.0.0.1:PORT/ip, the mock above) and once the DNS echo
+# once the HTTPS web source (https://127.0.0.1:PORT/ip, the mock above), once the DNS echo
 # source dns:opendns@127.0.0.1:DNSPORT (scripts/footprint/dnsmock.py, a UDP responder in the
-# same namespace answering myip.opendns.com A IN). Wall, CPU (user+sys) and the ratio
-# HTTPS / DNS, median of ECHO_REPS runs. Both mocks' logs prove that each run asked its one
-# source exactly once, the other not at all, and sent no update. When a mipsel build exists
-# (target/cross/mipsel-unknown-linux-musl/release/ddnsup or DDNSUP_MIPSEL_BIN), the same two
+# same namespace answering myip.opendns.com A IN) and once the router source
+# natpmp@127.0.0.1:NATPORT (the same responder's NAT-PMP socket). Wall, CPU (user+sys) and the
+# ratios HTTPS / DNS and HTTPS / NAT-PMP, median of ECHO_REPS runs. The mocks' logs prove that
+# each run asked its one source exactly once, the others not at all, and sent no update. When a mipsel build exists
+# (target/cross/mipsel-unknown-linux-musl/release/ddnsup or DDNSUP_MIPSEL_BIN), the same three
 # runs again under `qemu-mipsel-static -cpu 24Kc`: emulated wall and CPU are a rough proxy for a
 # slow router CPU, not a measurement of one. Without it that part is skipped with a note.
 #
@@ -101,7 +102,7 @@ inner() {
         --key "$W/tls/server.key" --port-file "$M/port" 2>"$M/mock.stderr" &
     MOCK_PIDS+=($!)
     "$FP_PY" "$FP_HERE/footprint/dnsmock.py" --dir "$M" --log "$M/dns.log" \
-        --port-file "$M/dnsport" 2>"$M/dnsmock.stderr" &
+        --port-file "$M/dnsport" --natpmp-port-file "$M/natport" 2>"$M/dnsmock.stderr" &
     MOCK_PIDS+=($!)
     local _ f i
     for i in 0 1; do
@@ -114,9 +115,11 @@ inner() {
         done
         [[ -s $f ]] || die "mock did not start ($f)"
     done
-    local PORT DNSPORT
+    for _ in $(seq 100); do [[ -s $M/natport ]] && break; sleep 0.05; done
+    local PORT DNSPORT NATPORT
     PORT=$(cat "$M/port")
     DNSPORT=$(cat "$M/dnsport")
+    NATPORT=$(cat "$M/natport")
     local BASE=127.0.0.1:$PORT
     local CA=$W/tls/ca.pem
 
@@ -170,9 +173,10 @@ EOF
     # is still the HTTPS mock, as on a router); each has its own state file.
     mkdir -p "$W/echo"
     local src
-    for src in https dns; do
+    for src in https dns natpmp; do
         local source_url=https://$BASE/ip
         [[ $src == dns ]] && source_url=dns:opendns@127.0.0.1:$DNSPORT
+        [[ $src == natpmp ]] && source_url=natpmp@127.0.0.1:$NATPORT
         cat >"$W/echo/$src.toml" <<EOF
 state_file = "$W/echo/$src.state.json"
 timeout = 10
@@ -190,7 +194,7 @@ password = "$PASSWORD"
 EOF
     done
     chmod 600 "$W/ddnsup/config.toml" "$W/inadyn/inadyn.conf" "$W/ddclient/ddclient.conf" \
-        "$W/echo/https.toml" "$W/echo/dns.toml"
+        "$W/echo/https.toml" "$W/echo/dns.toml" "$W/echo/natpmp.toml"
     local QEMU=()
     read -r -a QEMU <<<"$FP_QEMU"
 
@@ -312,13 +316,15 @@ EOF
     # Checks a second-table run (prep: the first run, which must send one update; nothing:
     # must send none) against both mocks' logs: exactly one question to its own source, none
     # to the other. Sets WHY (empty when fine).
-    check_echo() { # prep|nothing https|dns
+    check_echo() { # prep|nothing https|dns|natpmp
         WHY=""
         local updates ips queries answered want_ips=0 want_queries=0
         updates=$(awk -F'\t' '$3 == "/update" || $3 == "/nic/update"' <<<"$NEWLOG" | grep -c . || true)
         ips=$(awk -F'\t' '$3 == "/ip"' <<<"$NEWLOG" | grep -c . || true)
         queries=$(grep -c . <<<"$NEWDNS" || true)
-        answered=$(awk -F'\t' -v a="A $NEW_IP" '$3 == "myip.opendns.com." && $4 == "A IN" && $5 == a' \
+        local asked=myip.opendns.com.
+        [[ $2 == natpmp ]] && asked=natpmp
+        answered=$(awk -F'\t' -v a="A $NEW_IP" -v q="$asked" '$3 == q && $5 == a' \
             <<<"$NEWDNS" | grep -c . || true)
         if [[ $2 == https ]]; then want_ips=1; else want_queries=1; fi
         if [[ $RC -ne 0 ]]; then
@@ -326,9 +332,9 @@ EOF
         elif [[ $ips -ne $want_ips ]]; then
             WHY="asked the HTTPS source $ips times instead of $want_ips"
         elif [[ $queries -ne $want_queries ]]; then
-            WHY="asked the DNS source $queries times instead of $want_queries"
+            WHY="asked the UDP sources $queries times instead of $want_queries"
         elif [[ $answered -ne $want_queries ]]; then
-            WHY="the DNS mock did not answer A $NEW_IP: $(tr '\t\n' '  ' <<<"$NEWDNS")"
+            WHY="the UDP mock did not answer $asked with $NEW_IP: $(tr '\t\n' '  ' <<<"$NEWDNS")"
         elif [[ $1 == nothing && $updates -ne 0 ]]; then
             WHY="sent $updates update request(s) although the address was unchanged"
         elif [[ $1 == prep && $updates -ne 1 ]]; then
@@ -403,7 +409,7 @@ EOF
     local BINS=(native) bin k
     [[ -n $FP_MIPSEL ]] && BINS+=(emulated)
     for bin in "${BINS[@]}"; do
-        for src in https dns; do
+        for src in https dns natpmp; do
             k=echo.$bin.$src
             rm -f "$W/echo/$src.state.json"
             measure "echo:$bin:$src"
@@ -415,8 +421,8 @@ EOF
     local order
     for rep in $(seq "$FP_ECHO_REPS"); do
         say "footprint: DNS vs HTTPS source, round $rep/$FP_ECHO_REPS"
-        order=(https dns)
-        [[ $((rep % 2)) -eq 0 ]] && order=(dns https)
+        order=(https dns natpmp)
+        [[ $((rep % 2)) -eq 0 ]] && order=(natpmp dns https)
         for bin in "${BINS[@]}"; do
             for src in "${order[@]}"; do
                 k=echo.$bin.$src
@@ -436,7 +442,7 @@ EOF
         done
     done
     for bin in native emulated; do
-        for src in https dns; do
+        for src in https dns natpmp; do
             k=echo.$bin.$src
             if [[ $bin == emulated && -z $FP_MIPSEL ]]; then
                 continue
@@ -480,7 +486,7 @@ outer_cleanup() {
     if [[ -n $WORK && -d $WORK ]]; then
         local state
         for state in "$WORK/ddnsup/state.json" "$WORK/echo/https.state.json" \
-                     "$WORK/echo/dns.state.json"; do
+                     "$WORK/echo/dns.state.json" "$WORK/echo/natpmp.state.json"; do
             remove_ddnsup_lock "$state"
         done
         rm -rf -- "$WORK"
@@ -736,7 +742,7 @@ while IFS=$'\t' read -r bin src status rest; do
 done <"$WORK/echo_results"
 
 echo
-echo "ddnsup with nothing to do: address from the DNS echo source vs the HTTPS web source (same binary, same config apart from [ip] sources; median of $ECHO_REPS runs each)"
+echo "ddnsup with nothing to do: address from the DNS echo source and from the router by NAT-PMP vs the HTTPS web source (same binary, same config apart from [ip] sources; median of $ECHO_REPS runs each)"
 echo
 echo "| binary | address source | wall (ms) | CPU user+sys, time -v (ms) | CPU user+sys, wait4 (ms) | peak RSS (KiB) |"
 echo "|---|---|---:|---:|---:|---:|"
@@ -744,9 +750,13 @@ for bin in native emulated; do
     [[ $bin == emulated && -z $MIPSEL_RUN ]] && continue
     if [[ $bin == native ]]; then bl="$(uname -m) native"; else bl="mipsel under qemu (emulated)"; fi
     declare -A W=() C=() X=() S=()
-    for src in https dns; do
+    for src in https dns natpmp; do
         k=$bin.$src
-        if [[ $src == https ]]; then sl="HTTPS (web, GET /ip)"; else sl="DNS echo (opendns, UDP)"; fi
+        case $src in
+            https) sl="HTTPS (web, GET /ip)" ;;
+            dns) sl="DNS echo (opendns, UDP)" ;;
+            natpmp) sl="NAT-PMP (router, UDP)" ;;
+        esac
         if [[ -z ${E_OK[$k]:-} ]]; then
             echo "| $bl | $sl | n/a | n/a | n/a | n/a |"
             continue
@@ -770,26 +780,37 @@ for bin in native emulated; do
         printf '| %s | **ratio HTTPS / DNS** | %s | %s | %s | %s |\n' "$bl" \
             "$(ratio "${W[https]}" "${W[dns]}")" "$cr" "$(ratio "${X[https]}" "${X[dns]}")" "$rr"
     fi
+    if [[ -n ${W[https]:-} && -n ${W[natpmp]:-} ]]; then
+        if awk -v c="${C[natpmp]}" 'BEGIN {exit !(c > 0)}'; then
+            cr=$(ratio "${C[https]}" "${C[natpmp]}")
+        else
+            cr="n/a (NAT-PMP < 10 ms step)"
+        fi
+        rr=$(ratio "${S[https]}" "${S[natpmp]}")
+        [[ $bin == emulated ]] && rr="–"
+        printf '| %s | **ratio HTTPS / NAT-PMP** | %s | %s | %s | %s |\n' "$bl" \
+            "$(ratio "${W[https]}" "${W[natpmp]}")" "$cr" "$(ratio "${X[https]}" "${X[natpmp]}")" "$rr"
+    fi
     unset W C X S
 done
 echo
 echo "Notes:"
-for k in native.https native.dns emulated.https emulated.dns; do
+for k in native.https native.dns native.natpmp emulated.https emulated.dns emulated.natpmp; do
     [[ -n ${E_WHY[$k]:-} ]] && echo "- ${k/./, }: NOT MEASURED: ${E_WHY[$k]}"
 done
 [[ -n $MIPSEL_RUN ]] || echo "- $MIPSEL_NOTE"
 echo "- wall: the harness of the first table (timeout + /usr/bin/time -v, $(ms "$floor_wall" 1) ms floor included). CPU, time -v: its \"User time\" + \"System time\", printed in 10 ms steps, so a run under 10 ms reads 0. CPU, wait4: the same command run again as the direct child of scripts/footprint/cpurun.py (interleaved, checked the same way), microsecond rusage; no wrapper's CPU included"
 printf -- '- wall without any wrapper (cpurun.py, median):'
-for k in native.https native.dns emulated.https emulated.dns; do
+for k in native.https native.dns native.natpmp emulated.https emulated.dns emulated.natpmp; do
     [[ -n ${E_OK[$k]:-} ]] && printf ' %s %s ms;' "${k/./\/}" "$(ms "$(median 1 "${E_OK[$k]}.exact")" 2)"
 done
 echo
 printf -- '- wall range over the runs (ms):'
-for k in native.https native.dns emulated.https emulated.dns; do
+for k in native.https native.dns native.natpmp emulated.https emulated.dns emulated.natpmp; do
     [[ -n ${E_OK[$k]:-} ]] && printf ' %s %s;' "${k/./\/}" "$(range_ms "${E_OK[$k]}")"
 done
 echo
-echo "- sources: https://127.0.0.1:PORT/ip (the HTTPS mock above: TLS 1.3, P-256 certificate from a per-run CA in ca_file) and dns:opendns@127.0.0.1:DNSPORT (scripts/footprint/dnsmock.py: myip.opendns.com A IN answered with the question echoed, one A record, name pointer 0xC00C, TTL 0, class IN)"
-echo "- every run checked against both mocks' logs: the HTTPS-source run made exactly one GET /ip, no DNS query and no update; the DNS-source run made exactly one myip.opendns.com A IN query (answered $NEW_IP), no HTTPS request at all and no update; the state already held $NEW_IP (a first run per binary and source made it, then it was restored before each run)"
+echo "- sources: https://127.0.0.1:PORT/ip (the HTTPS mock above: TLS 1.3, P-256 certificate from a per-run CA in ca_file) and dns:opendns@127.0.0.1:DNSPORT (scripts/footprint/dnsmock.py: myip.opendns.com A IN answered with the question echoed, one A record, name pointer 0xC00C, TTL 0, class IN) and natpmp@127.0.0.1:NATPORT (the same mock's NAT-PMP socket: the 12-byte external-address reply)"
+echo "- every run checked against both mocks' logs: the HTTPS-source run made exactly one GET /ip, no DNS query and no update; the DNS-source run made exactly one myip.opendns.com A IN query (answered $NEW_IP), the NAT-PMP run exactly one external-address request, and neither made an HTTPS request or an update; the state already held $NEW_IP (a first run per binary and source made it, then it was restored before each run)"
 [[ -n $MIPSEL_RUN ]] && echo "- $MIPSEL_NOTE"
 say "footprint: done in $(awk -v a="$START" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.0f", b - a}') s"

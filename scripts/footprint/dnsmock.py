@@ -10,6 +10,10 @@ query (footprint.sh switches it by rewriting the file; the HTTPS mock reads the 
 Other questions (AAAA too) get REFUSED with the question echoed; datagrams that are not a
 single-question standard query get no reply.
 
+With --natpmp-port-file it also answers NAT-PMP (RFC 6886) on a second UDP socket: the
+external-address request (version 0, opcode 0) gets the 12-byte reply (version 0, opcode 128,
+result 0, seconds since start, the address of DIR/ip); anything else gets no reply.
+
 Every datagram is appended to the log (default DIR/dns.log) as one tab-separated line:
   <unix time> DNS <qname> <qtype qclass> <what was answered>
 Standard library only, one thread; writes the chosen port to --port-file and exits when the
@@ -79,7 +83,9 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--natpmp-port-file")
     args = ap.parse_args()
+    started = time.time()
     ip_path = os.path.join(args.dir, "ip")
     log_path = args.log or os.path.join(args.dir, "dns.log")
     parent = os.getppid()
@@ -90,14 +96,40 @@ def main():
     with open(tmp, "w", encoding="ascii") as f:
         f.write(f"{sock.getsockname()[1]}\n")
     os.replace(tmp, args.port_file)
+    socks = [sock]
+    natpmp = None
+    if args.natpmp_port_file:
+        natpmp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        natpmp.bind(("127.0.0.1", 0))
+        tmp = args.natpmp_port_file + ".tmp"
+        with open(tmp, "w", encoding="ascii") as f:
+            f.write(f"{natpmp.getsockname()[1]}\n")
+        os.replace(tmp, args.natpmp_port_file)
+        socks.append(natpmp)
 
     try:
         while True:
             # Never outlive the script that started us (checked every 0.2 s when idle).
             if os.getppid() != parent:
                 return 0
-            ready, _, _ = select.select([sock], [], [], 0.2)
+            ready, _, _ = select.select(socks, [], [], 0.2)
             if not ready:
+                continue
+            if natpmp is not None and natpmp in ready:
+                msg, peer = natpmp.recvfrom(4096)
+                reply = None
+                if msg == b"\x00\x00":
+                    with open(ip_path, encoding="ascii") as f:
+                        ip = f.read().strip()
+                    uptime = int(time.time() - started)
+                    reply = struct.pack("!BBHI", 0, 128, 0, uptime) + socket.inet_aton(ip)
+                    line = f"{time.time():.6f}\tNATPMP\tnatpmp\texternal address\tA {ip}\n"
+                else:
+                    line = f"{time.time():.6f}\tNATPMP\t-\t-\tdropped: {msg[:8].hex()}\n"
+                with open(log_path, "a", encoding="utf-8") as f:
+                    f.write(line)
+                if reply is not None:
+                    natpmp.sendto(reply, peer)
                 continue
             msg, peer = sock.recvfrom(4096)
             parsed = parse_question(msg)
