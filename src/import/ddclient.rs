@@ -430,13 +430,15 @@ fn source(
             Some(url)
         }
         "cmd" => {
-            note_unique(
-                out,
-                format!(
-                    "option {option}=cmd: ddnsup runs no command to learn the address (line {number})"
-                ),
-            );
-            None
+            let made = specific("cmd").map_or(Err("no cmd is given".to_string()), |c| {
+                super::command_source(c)
+            });
+            let note = match &made {
+                Ok(_) => super::COMMAND_NOTE.to_string(),
+                Err(why) => format!("not carried over: {why}"),
+            };
+            note_unique(out, format!("option {option}=cmd: {note} (line {number})"));
+            made.ok()
         }
         "ip" => {
             note_unique(

@@ -264,11 +264,23 @@ fn web_sources_and_what_cannot_be_one() {
         "{:?}",
         out.notes
     );
+    // A plain command becomes a command source; one that needs a shell cannot.
     let out =
-        parse("use=cmd, cmd='/usr/local/bin/get-ip'\nlogin=a, password=b h.dyndns.org\n").unwrap();
+        parse("use=cmd, cmd='/usr/local/bin/get-ip --v4'\nlogin=a, password=b h.dyndns.org\n")
+            .unwrap();
+    assert_eq!(out.sources, ["command:/usr/local/bin/get-ip --v4"]);
+    assert!(
+        out.notes[0].starts_with("option use=cmd: ddnsup reads the command's whole output"),
+        "{:?}",
+        out.notes
+    );
+    let out = parse(
+        "use=cmd, cmd='curl -s http://192.168.1.1/ | grep -o x'\nlogin=a, password=b h.dyndns.org\n",
+    )
+    .unwrap();
     assert!(out.sources.is_empty());
     assert!(
-        out.notes[0].starts_with("option use=cmd:"),
+        out.notes[0].starts_with("option use=cmd: not carried over: it needs a shell"),
         "{:?}",
         out.notes
     );

@@ -135,7 +135,7 @@ fn why_not(name: &str, value: &str) -> &'static str {
         "interface" => "the hotplug script says which interfaces' events start a run",
         "dns_server" | "force_dnstcp" | "is_glue" => "ddnsup asks no DNS server about the record",
         "username" | "password" | "domain" => "the provider takes no such key",
-        "ip_script" => "ddnsup runs no script to find the address",
+        "ip_script" => "only read with ip_source 'script'",
         _ => "no ddnsup equivalent",
     }
 }
@@ -241,10 +241,24 @@ fn address_source(o: &mut Options, r: &mut Record, imported: &mut Imported, v6: 
             }
             return;
         }
+        "script" => match o.get("ip_script").map(|c| super::command_source(&c)) {
+            Some(Ok(source)) => {
+                r.notes
+                    .push(format!("option ip_script: {}", super::COMMAND_NOTE));
+                source
+            }
+            Some(Err(why)) => {
+                r.notes.push(format!(
+                    "option ip_script: not carried over: {why}; the web sources are used"
+                ));
+                return;
+            }
+            None => return,
+        },
         other => {
             let other = other.to_string();
             r.notes.push(format!(
-                "option ip_source '{other}': ddnsup runs no script; the web sources are used"
+                "option ip_source '{other}': not known to ddnsup; the web sources are used"
             ));
             return;
         }

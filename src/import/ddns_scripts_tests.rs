@@ -209,16 +209,24 @@ fn address_sources_and_their_limits() {
     let i = one(&format!(
         "{base}option ip_source 'script'\noption ip_script '/bin/ip.sh'\n"
     ));
-    assert!(i.sources.is_empty());
+    assert_eq!(i.sources, ["command:/bin/ip.sh"]);
     let notes = &i.records[0].notes;
-    assert!(
-        has_note(notes, "option ip_source 'script': ddnsup runs no script"),
-        "{notes:?}"
-    );
     assert!(
         has_note(
             notes,
-            "option ip_script '/bin/ip.sh': ddnsup runs no script"
+            "option ip_script: ddnsup reads the command's whole output"
+        ),
+        "{notes:?}"
+    );
+    let i = one(&format!(
+        "{base}option ip_source 'script'\noption ip_script 'ip -4 addr show wan | cut -d/ -f1'\n"
+    ));
+    assert!(i.sources.is_empty());
+    let notes = &i.records[0].notes;
+    assert!(
+        has_note(
+            notes,
+            "option ip_script: not carried over: it needs a shell"
         ),
         "{notes:?}"
     );

@@ -627,13 +627,39 @@ fn import_block(b: &Block, out: &mut Imported) -> Result<(), String> {
             src,
         );
     }
-    used.extend(["checkip-server", "checkip-path", "checkip-ssl"]);
+    if let Some(cmd) = get("checkip-command") {
+        match super::command_source(first(cmd)) {
+            Ok(src) => {
+                notes.push(format!(
+                    "option checkip-command: ddnsup's sources are global: {src} added to [ip]; {}",
+                    super::COMMAND_NOTE
+                ));
+                push_unique(
+                    if v6 {
+                        &mut out.sources6
+                    } else {
+                        &mut out.sources
+                    },
+                    src,
+                );
+            }
+            Err(why) => notes.push(format!(
+                "option checkip-command (line {}): not carried over: {why}",
+                cmd.line
+            )),
+        }
+    }
+    used.extend([
+        "checkip-server",
+        "checkip-path",
+        "checkip-ssl",
+        "checkip-command",
+    ]);
     for o in &b.opts {
         if used.contains(&o.key.as_str()) {
             continue;
         }
         let why = match o.key.as_str() {
-            "checkip-command" => "ddnsup runs no commands; use an interface: or web source",
             "wildcard" => "set the wildcard at the service; ddnsup sends the name as written",
             "ttl" | "proxied" => "only the cloudflare provider takes it",
             "user-agent" => "ddnsup sends its own User-Agent",

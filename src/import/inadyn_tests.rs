@@ -87,12 +87,12 @@ fn readme_example_maps_presets_lists_and_notes() {
     // checkip-server becomes a global web source, with a note on the record.
     assert_eq!(im.sources, vec!["https://api.ipify.org/".to_string()]);
     assert!(im.records[3].notes[0].contains("checkip-server"));
-    // checkip-command cannot carry over.
+    // checkip-command with a pipe cannot carry over.
     assert!(
-        im.records[4]
-            .notes
-            .iter()
-            .any(|n| n.starts_with("option checkip-command (line 28)"))
+        im.records[4].notes.iter().any(|n| n
+            .starts_with("option checkip-command (line 28): not carried over: it needs a shell")),
+        "{:?}",
+        im.records[4].notes
     );
     // period is a note; tunnelbroker is named as not imported.
     assert!(
@@ -411,5 +411,20 @@ fn a_bare_label_for_a_preset_is_a_note() {
         im.notes[0].contains("hostname peanuts not imported"),
         "{:?}",
         im.notes
+    );
+}
+
+#[test]
+fn a_plain_checkip_command_becomes_a_command_source() {
+    let conf = "provider default@no-ip.com {\n    username = a\n    password = b\n    hostname = h.no-ip.com\n    checkip-command = /usr/local/bin/wan-ip --v4\n}\n";
+    let im = parse(conf).unwrap();
+    assert_eq!(im.sources, ["command:/usr/local/bin/wan-ip --v4"]);
+    assert!(
+        im.records[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with("option checkip-command: ddnsup's sources are global")),
+        "{:?}",
+        im.records[0].notes
     );
 }

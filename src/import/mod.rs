@@ -228,6 +228,27 @@ fn line(out: &mut String, key: &str, value: &Value, show_secrets: bool) {
     out.push_str(&format!("{key} = {v}\n"));
 }
 
+/// Another tool's address command as a `command:` source, or why it cannot be one: the other
+/// tools run it through a shell and pick the address out of its output; ddnsup runs the
+/// program itself, split on spaces, and its whole output must be the address.
+pub fn command_source(cmd: &str) -> Result<String, String> {
+    let cmd = cmd.trim();
+    if cmd.is_empty() {
+        return Err("it is empty".into());
+    }
+    if cmd.contains([
+        '|', '&', ';', '<', '>', '(', ')', '$', '`', '"', '\'', '\\', '*', '?', '[', '~', '\n',
+    ]) {
+        return Err("it needs a shell, and ddnsup runs programs without one: put the command in a script that prints only the address and list command:/path/to/script in sources".into());
+    }
+    crate::detect::source::Source::parse(&format!("command:{cmd}"))
+        .map(|_| format!("command:{cmd}"))
+}
+
+/// The note that goes with every imported command source.
+pub const COMMAND_NOTE: &str =
+    "ddnsup reads the command's whole output as the address, so it must print only the address";
+
 /// A TOML basic string.
 pub fn quote(s: &str) -> String {
     let mut q = String::with_capacity(s.len() + 2);
