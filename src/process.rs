@@ -158,7 +158,11 @@ pub fn run(
         }
         for (i, p) in polls.iter().enumerate() {
             if p.fd >= 0 && p.revents != 0 {
-                let out = if i == 0 { &mut ran.stdout } else { &mut ran.stderr };
+                let out = if i == 0 {
+                    &mut ran.stdout
+                } else {
+                    &mut ran.stderr
+                };
                 if !read_capped(p.fd, out) {
                     close_all(&[p.fd]);
                     open[i] = -1;
@@ -218,7 +222,12 @@ fn find_program(name: &str, path: &str) -> Result<CString, String> {
     if name.contains('/') {
         return executable(name.to_string()).ok_or_else(|| {
             let exists = CString::new(name).is_ok_and(|c| access(&c, libc::F_OK));
-            if exists { "not executable" } else { "not found" }.to_string()
+            if exists {
+                "not executable"
+            } else {
+                "not found"
+            }
+            .to_string()
         });
     }
     path.split(':')

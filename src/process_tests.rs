@@ -3,7 +3,13 @@ use std::os::unix::fs::PermissionsExt;
 
 fn sh(script: &str, timeout_ms: u64) -> Ran {
     let argv = ["sh", "-c", script].map(String::from);
-    run(&argv, vec!["X=1".into()], true, Duration::from_millis(timeout_ms)).unwrap()
+    run(
+        &argv,
+        vec!["X=1".into()],
+        true,
+        Duration::from_millis(timeout_ms),
+    )
+    .unwrap()
 }
 
 /// A file in a fresh temp dir with `mode`.
@@ -20,7 +26,10 @@ fn file(name: &str, text: &str, mode: u32) -> String {
 fn stdout_stderr_and_status_come_back_apart() {
     let ran = sh("echo out; echo err >&2; exit 3", 5000);
     assert_eq!(ran.exit, Exit::Code(3));
-    assert_eq!((&ran.stdout[..], &ran.stderr[..]), (&b"out\n"[..], &b"err\n"[..]));
+    assert_eq!(
+        (&ran.stdout[..], &ran.stderr[..]),
+        (&b"out\n"[..], &b"err\n"[..])
+    );
     assert_eq!(
         ran.exit.failure(Duration::from_secs(5)).as_deref(),
         Some("exit status 3")
@@ -56,7 +65,10 @@ fn without_capture_nothing_is_kept() {
 #[test]
 fn output_is_capped_and_the_rest_drained() {
     let start = Instant::now();
-    let ran = sh("head -c 3000000 /dev/zero; head -c 100000 /dev/zero >&2", 10_000);
+    let ran = sh(
+        "head -c 3000000 /dev/zero; head -c 100000 /dev/zero >&2",
+        10_000,
+    );
     assert_eq!(ran.exit, Exit::Code(0), "the program was not blocked");
     assert_eq!(ran.stdout.len(), MAX_CAPTURE_BYTES + 1);
     assert_eq!(ran.stderr.len(), MAX_CAPTURE_BYTES + 1);
@@ -70,18 +82,25 @@ fn the_group_is_killed_at_the_deadline() {
     let ran = sh(&format!("sleep 30 & echo $! > {pid_file}; sleep 30"), 300);
     let took = start.elapsed();
     assert_eq!(ran.exit, Exit::TimedOut);
-    assert!(took >= Duration::from_millis(300) && took < Duration::from_secs(3), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(300) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
     assert_eq!(
         ran.exit.failure(Duration::from_secs(7)).as_deref(),
         Some("killed after 7 s")
     );
-    let bg: i32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    let bg: i32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     // The background sleep was killed; it is reaped by init, so give it a moment.
     let gone = (0..100).any(|_| {
         std::thread::sleep(Duration::from_millis(20));
         let dead = unsafe { libc::kill(bg, 0) } != 0;
         dead || std::fs::read_to_string(format!("/proc/{bg}/stat"))
-                .is_ok_and(|s| s.contains(") Z "))
+            .is_ok_and(|s| s.contains(") Z "))
     });
     assert!(gone, "the background child {bg} lives on");
 }
@@ -116,7 +135,10 @@ fn programs_that_cannot_start_say_why() {
     };
     assert_eq!(err(&["/nonexistent/prog"]), "not found");
     assert_eq!(err(&["ddnsup-no-such-program"]), "not found in PATH");
-    assert_eq!(err(&[&file("plain", "#!/bin/sh\n", 0o644)]), "not executable");
+    assert_eq!(
+        err(&[&file("plain", "#!/bin/sh\n", 0o644)]),
+        "not executable"
+    );
     assert_eq!(err(&["sh", "a\0b"]), "a NUL byte in its arguments");
     // Found and executable, but execve fails: status 127 and a line on stderr.
     let ran = run(

@@ -65,7 +65,9 @@ fn bad_output_and_failures_fall_through_to_the_next_source() {
         &format!("echo {IP1}\necho '  no wan\t(ppp down)' >&2\necho more >&2\nexit 3\n"),
     );
     let signal = script(&env, "signal.sh", "kill -TERM $$\n");
-    let not_exec = env.dir.write("plain.sh", format!("#!/bin/sh\necho {IP1}\n"));
+    let not_exec = env
+        .dir
+        .write("plain.sh", format!("#!/bin/sh\necho {IP1}\n"));
     let good = script(&env, "good.sh", &format!("echo '  {IP2}  '\n"));
     let provider = env.server(vec![Reply::ok("OK")]);
     let v4 = vec![
@@ -89,7 +91,10 @@ fn bad_output_and_failures_fall_through_to_the_next_source() {
         format!("{}192.168.1.5 is a private address", at(&private)),
         format!("{}reply is not an IPv4 address: \"<html>", at(&garbage)),
         format!("{}reply is not an IPv4 address: \"{IP1}{IP2}\"", at(&two)),
-        format!("{}{IP6} is an IPv6 address where IPv4 was asked for", at(&v6)),
+        format!(
+            "{}{IP6} is an IPv6 address where IPv4 was asked for",
+            at(&v6)
+        ),
         format!("{}exit status 3: no wan(ppp down)\n", at(&no_wan)),
         format!("{}killed by signal 15 (SIGTERM)\n", at(&signal)),
         format!("{}not executable", at(&not_exec)),
@@ -106,7 +111,8 @@ fn bad_output_and_failures_fall_through_to_the_next_source() {
     expect_code(&out, 1);
     assert_eq!(provider.count(), 0);
     assert!(
-        out.stderr.contains("could not find the public IPv4 address")
+        out.stderr
+            .contains("could not find the public IPv4 address")
             && out.stderr.contains("exit status 3: no wan"),
         "{}",
         out.stderr
@@ -166,12 +172,12 @@ fn a_program_past_the_timeout_is_killed_with_its_children() {
 fn peak_kb(env: &Env, prefix: &str, name: &str) -> (support::Output, u64) {
     let hwm = env.dir.join(format!("{name}.hwm"));
     let s = script(
-        &env,
+        env,
         name,
         &format!("{prefix}\ngrep VmHWM /proc/$PPID/status > {hwm:?}\n"),
     );
     let provider = env.server(vec![Reply::ok("OK")]);
-    config(&env, &[command(&s, "")], &[], &provider, "ipv4", 10);
+    config(env, &[command(&s, "")], &[], &provider, "ipv4", 10);
     let out = env.run(&["-v"]);
     let text = std::fs::read_to_string(&hwm).unwrap();
     let kb = text.split_whitespace().nth(1).unwrap().parse().unwrap();
@@ -191,7 +197,11 @@ fn ten_megabytes_of_output_are_capped_in_bounded_time_and_memory() {
         "{}",
         big.stderr
     );
-    assert!(big.elapsed < Duration::from_secs(8), "took {:?}", big.elapsed);
+    assert!(
+        big.elapsed < Duration::from_secs(8),
+        "took {:?}",
+        big.elapsed
+    );
     // Keeping the 10 MB would raise the peak by at least that much.
     assert!(
         big_kb < small_kb + 2048,
@@ -212,7 +222,11 @@ fn ten_megabytes_of_output_are_capped_in_bounded_time_and_memory() {
         "{}",
         out.stderr
     );
-    assert!(out.elapsed < Duration::from_secs(8), "took {:?}", out.elapsed);
+    assert!(
+        out.elapsed < Duration::from_secs(8),
+        "took {:?}",
+        out.elapsed
+    );
 }
 
 #[test]
@@ -277,8 +291,8 @@ fn one_script_serves_both_lists_through_ddnsup_family() {
         ),
     );
     let provider = env.server(vec![Reply::ok("OK")]);
-    let line = command(&s, "");
-    config(&env, &[line.clone()], &[line], &provider, "both", 3);
+    let line = [command(&s, "")];
+    config(&env, &line, &line, &provider, "both", 3);
     let out = env.run(&[]);
     expect_code(&out, 0);
     let r = provider.last().unwrap();
@@ -299,8 +313,9 @@ fn one_script_serves_both_lists_through_ddnsup_family() {
     expect_code(&out, 1);
     assert_eq!(provider.count(), 0);
     assert!(
-        out.stderr
-            .contains(&format!("v4.sh: {IP1} is an IPv4 address where IPv6 was asked for")),
+        out.stderr.contains(&format!(
+            "v4.sh: {IP1} is an IPv4 address where IPv6 was asked for"
+        )),
         "{}",
         out.stderr
     );

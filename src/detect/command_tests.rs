@@ -13,7 +13,10 @@ fn outcomes_in_words() {
     let t = Duration::from_secs(4);
     let sigterm = format!("killed by signal {} (SIGTERM): bye", libc::SIGTERM);
     let cases: Vec<(Ran, Result<&str, &str>)> = vec![
-        (ran(Exit::Code(0), b" 81.2.69.160\n", b"warn\n"), Ok(" 81.2.69.160\n")),
+        (
+            ran(Exit::Code(0), b" 81.2.69.160\n", b"warn\n"),
+            Ok(" 81.2.69.160\n"),
+        ),
         (ran(Exit::Code(0), b"", b""), Ok("")),
         (
             ran(Exit::Code(3), b"81.2.69.160\n", b"no wan\nsecond line\n"),
@@ -21,11 +24,11 @@ fn outcomes_in_words() {
         ),
         (ran(Exit::Code(1), b"", b""), Err("exit status 1")),
         (ran(Exit::Code(1), b"", b"  \n"), Err("exit status 1")),
+        (ran(Exit::Signal(libc::SIGTERM), b"", b"bye"), Err(&sigterm)),
         (
-            ran(Exit::Signal(libc::SIGTERM), b"", b"bye"),
-            Err(&sigterm),
+            ran(Exit::TimedOut, b"", b"partial"),
+            Err("killed after 4 s"),
         ),
-        (ran(Exit::TimedOut, b"", b"partial"), Err("killed after 4 s")),
         (
             ran(Exit::Code(0), b"\xff81.2.69.160", b""),
             Err("printed bytes that are not UTF-8 text"),
