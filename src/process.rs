@@ -101,6 +101,8 @@ pub fn run(
     if pid == 0 {
         unsafe {
             libc::setpgid(0, 0);
+            // Rust ignores SIGPIPE, and an ignored signal stays ignored across exec.
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
             let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
             libc::dup2(null, 0);
             // dup2 clears O_CLOEXEC on the copies; the originals close at exec.

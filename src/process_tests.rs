@@ -161,3 +161,11 @@ fn a_bare_name_is_looked_up_on_path() {
         "not found in PATH"
     );
 }
+
+#[test]
+fn sigpipe_is_not_left_ignored() {
+    let ran = sh("grep SigIgn /proc/self/status", 5000);
+    let text = String::from_utf8(ran.stdout).unwrap();
+    let mask = u64::from_str_radix(text.split_whitespace().nth(1).unwrap(), 16).unwrap();
+    assert_eq!(mask & 1 << (libc::SIGPIPE - 1), 0, "{text}");
+}
