@@ -24,6 +24,7 @@ mod json;
 mod lock;
 mod notify;
 mod notify_send;
+mod process;
 mod provider;
 mod state;
 mod template;

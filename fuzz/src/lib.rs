@@ -45,6 +45,8 @@ pub mod lock;
 pub mod notify;
 #[path = "../../src/notify_send.rs"]
 pub mod notify_send;
+#[path = "../../src/process.rs"]
+pub mod process;
 #[path = "../../src/provider/mod.rs"]
 pub mod provider;
 #[path = "../../src/state.rs"]
