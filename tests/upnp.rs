@@ -306,10 +306,14 @@ struct Lan {
     port: u16,
 }
 
-/// A background thread serving until dropped, and what it saw: (local address, bytes).
+/// What a mock saw: for each request, an address (the HTTP server's own, the sender of a
+/// datagram) and the bytes.
+type Seen = Arc<Mutex<Vec<(SocketAddr, Vec<u8>)>>>;
+
+/// A background thread serving until dropped, and what it saw.
 struct Served {
     stop: Arc<AtomicBool>,
-    seen: Arc<Mutex<Vec<(SocketAddr, Vec<u8>)>>>,
+    seen: Seen,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -388,7 +392,7 @@ fn serve_http(desc: String, soap: String) -> (Served, u16) {
     let port = listener.local_addr().unwrap().port();
     listener.set_nonblocking(true).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
-    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen: Seen = Arc::default();
     let (s, log) = (stop.clone(), seen.clone());
     let thread = thread::spawn(move || {
         while !s.load(Ordering::SeqCst) {
@@ -461,7 +465,7 @@ fn respond_ssdp(answers: Vec<String>) -> Served {
         .set_read_timeout(Some(Duration::from_millis(50)))
         .unwrap();
     let stop = Arc::new(AtomicBool::new(false));
-    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen: Seen = Arc::default();
     let (s, log) = (stop.clone(), seen.clone());
     let thread = thread::spawn(move || {
         let mut buf = [0u8; 2048];
