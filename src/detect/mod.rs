@@ -8,6 +8,7 @@ pub mod route;
 pub mod source;
 pub mod upnp;
 pub mod web;
+pub mod xml;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
