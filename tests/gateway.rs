@@ -23,11 +23,14 @@ enum Out {
 /// The answers to the `n`-th datagram (from 0).
 type Answer = Box<dyn Fn(usize, &[u8]) -> Vec<Out> + Send>;
 
+/// Every datagram received, with its sender.
+type Log = Arc<Mutex<Vec<(SocketAddr, Vec<u8>)>>>;
+
 /// A UDP router mock on its own thread: answers by `answer`, records every datagram and its
 /// sender; stops when dropped.
 struct Router {
     addr: SocketAddr,
-    received: Arc<Mutex<Vec<(SocketAddr, Vec<u8>)>>>,
+    received: Log,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -45,7 +48,7 @@ impl Router {
         socket
             .set_read_timeout(Some(Duration::from_millis(20)))
             .unwrap();
-        let received = Arc::new(Mutex::new(Vec::new()));
+        let received: Log = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let (log, flag) = (received.clone(), stop.clone());
         let thread = thread::spawn(move || {

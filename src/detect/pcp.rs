@@ -88,7 +88,7 @@ pub fn parse_reply(
     if opcode != RESPONSE_BIT | OPCODE_MAP {
         return ignore("not a MAP response");
     }
-    if reply.len() % 4 != 0 || reply.len() > MAX_MESSAGE_LEN {
+    if !reply.len().is_multiple_of(4) || reply.len() > MAX_MESSAGE_LEN {
         return ignore("not a PCP message (the length must be a multiple of 4, at most 1100)");
     }
     let failure = || Err(udp::result_failure(u16::from(code), &RESULT_CODES));
