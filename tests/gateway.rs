@@ -238,9 +238,8 @@ fn an_unconfirmed_delete_is_a_warning_naming_the_port() {
     let (map, _) = map_then_delete(&got);
     let port = u16::from_be_bytes([map[40], map[41]]);
     assert!(
-        out.stderr.contains(&format!(
-            "mapping of UDP port {port} is not confirmed deleted"
-        )),
+        out.stderr
+            .contains(&format!("mapping of UDP port {port} not confirmed deleted")),
         "{}",
         out.stderr
     );
@@ -372,8 +371,8 @@ fn a_refusing_router_moves_on_to_the_next_source() {
             natpmp_refuses.addr, natpmp_refuses.addr
         ),
         "result code 2, NOT_AUTHORIZED".to_string(),
-        "the router speaks PCP, not NAT-PMP".to_string(),
-        "the router speaks only NAT-PMP".to_string(),
+        "the router speaks PCP, not NAT-PMP; use pcp".to_string(),
+        "the router speaks only NAT-PMP; use natpmp".to_string(),
     ] {
         assert!(out.stderr.contains(&said), "{said}: {}", out.stderr);
     }

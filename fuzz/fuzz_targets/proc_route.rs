@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let routes = parse_routes(&text);
     let mut names = vec![None];
-    names.extend(routes.first().map(|r| Some(r.iface.as_str())));
+    names.extend(routes.first().map(|r| Some(r.iface)));
     for name in names {
         let on = |r: &&ddnsup_fuzz::detect::route::DefaultRoute| name.is_none_or(|n| r.iface == n);
         match pick_gateway(&routes, name) {

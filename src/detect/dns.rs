@@ -289,6 +289,7 @@ pub fn query(
     let socket = super::udp::open(server, device)?;
     let id = random_id();
     let request = build_query(kind, v6, id);
+    let mut ip = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
     super::udp::exchange(
         &socket,
         server,
@@ -296,8 +297,9 @@ pub fn query(
         timeout,
         1,
         timeout,
-        &mut |reply| parse_reply(kind, v6, id, reply),
-    )
+        &mut |reply| parse_reply(kind, v6, id, reply).map(|got| ip = got),
+    )?;
+    Ok(ip)
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ const TRIES: u32 = 9;
 /// The result codes 1..=5 (RFC 6886 §3.5).
 const RESULT_CODES: [&str; 5] = [
     "unsupported version",
-    "not authorized or refused (is NAT-PMP turned off on the router?)",
-    "network failure (the router has no external connection yet?)",
+    "not authorized or refused (NAT-PMP off?)",
+    "network failure (WAN down?)",
     "out of resources",
     "unsupported opcode",
 ];
@@ -28,26 +28,25 @@ pub fn parse_reply(reply: &[u8]) -> Result<Ipv4Addr, ParseOutcome> {
     let ignore = |why: &str| Err(ParseOutcome::Ignore(why.to_string()));
     let (version, opcode, code) = match *reply {
         [version, opcode, hi, lo, ..] => (version, opcode, u16::from_be_bytes([hi, lo])),
-        _ => return ignore("datagram too short for a NAT-PMP reply"),
+        _ => return ignore("too short"),
     };
     if version == 2 {
         return Err(ParseOutcome::Fail(
-            "the router speaks PCP, not NAT-PMP (it answers version 2): use the pcp source"
-                .to_string(),
+            "the router speaks PCP, not NAT-PMP; use pcp".to_string(),
         ));
     }
     if version != 0 {
-        return ignore("not a NAT-PMP reply (version is not 0)");
+        return ignore("not NAT-PMP version 0");
     }
     if opcode != OPCODE_REPLY {
-        return ignore("not a reply to the external-address request (opcode is not 128)");
+        return ignore("another opcode");
     }
     // Error replies may stop after the epoch (RFC 6886 §3.5).
     if code != 0 {
         return Err(udp::result_failure(code, &RESULT_CODES));
     }
     let [_, _, _, _, _, _, _, _, a, b, c, d] = *reply else {
-        return ignore("a NAT-PMP reply is 12 bytes long");
+        return ignore("not 12 bytes long");
     };
     match Ipv4Addr::new(a, b, c, d) {
         Ipv4Addr::UNSPECIFIED => Err(no_address_yet()),
@@ -57,10 +56,7 @@ pub fn parse_reply(reply: &[u8]) -> Result<Ipv4Addr, ParseOutcome> {
 
 /// The router's word for "I have no external address" (0.0.0.0, RFC 6886 §3.2).
 pub fn no_address_yet() -> ParseOutcome {
-    ParseOutcome::Fail(
-        "the router has no external address yet (it reports 0.0.0.0; is its WAN link up?)"
-            .to_string(),
-    )
+    ParseOutcome::Fail("the router has no external address yet (0.0.0.0)".to_string())
 }
 
 /// Asks the router at `gateway` for its external IPv4 address, within `timeout`.
@@ -70,6 +66,7 @@ pub fn ask(
     timeout: Duration,
 ) -> Result<Ipv4Addr, String> {
     let socket = udp::open(gateway, device)?;
+    let mut ip = Ipv4Addr::UNSPECIFIED;
     udp::exchange(
         &socket,
         gateway,
@@ -77,8 +74,9 @@ pub fn ask(
         FIRST_WAIT,
         TRIES,
         timeout,
-        &mut parse_reply,
-    )
+        &mut |reply| parse_reply(reply).map(|got| ip = got),
+    )?;
+    Ok(ip)
 }
 
 #[cfg(test)]

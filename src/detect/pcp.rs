@@ -16,7 +16,8 @@ pub const MAP_MESSAGE_LEN: usize = HEADER_LEN + MAP_LEN;
 const MAX_MESSAGE_LEN: usize = 1100;
 /// The mapped protocol: UDP, the protocol of ddnsup's own socket (never 0, "all protocols").
 const PROTOCOL_UDP: u8 = 17;
-/// The requested lifetime of the mapping, deleted at once anyway.
+/// The requested lifetime of the mapping, deleted at once anyway (the warning of an
+/// unconfirmed delete says "2 minutes").
 const LIFETIME_SECS: u32 = 120;
 /// The first wait for a reply, then doubled (IRT, RFC 6887 §8.1.1); the sends are bounded by
 /// the timeout, and by this count.
@@ -74,22 +75,21 @@ pub fn parse_reply(
 ) -> Result<(u32, Ipv6Addr), ParseOutcome> {
     let ignore = |why: &str| Err(ParseOutcome::Ignore(why.to_string()));
     let [version, opcode, reserved, code, l0, l1, l2, l3, ..] = *reply else {
-        return ignore("datagram too short for a PCP reply");
+        return ignore("too short");
     };
     if version == 0 && reserved == 0 && code == 1 {
         return Err(ParseOutcome::Fail(
-            "the router speaks only NAT-PMP (it answers version 0, unsupported version): use the natpmp source"
-                .to_string(),
+            "the router speaks only NAT-PMP; use natpmp".to_string(),
         ));
     }
     if version != VERSION {
-        return ignore("not a PCP version 2 reply");
+        return ignore("not PCP version 2");
     }
     if opcode != RESPONSE_BIT | OPCODE_MAP {
         return ignore("not a MAP response");
     }
     if !reply.len().is_multiple_of(4) || reply.len() > MAX_MESSAGE_LEN {
-        return ignore("not a PCP message (the length must be a multiple of 4, at most 1100)");
+        return ignore("bad PCP length");
     }
     let failure = || Err(udp::result_failure(u16::from(code), &RESULT_CODES));
     let map = reply
@@ -104,7 +104,7 @@ pub fn parse_reply(
         };
     };
     if map[..12] != nonce[..] || map[12] != PROTOCOL_UDP || map[16..18] != port.to_be_bytes() {
-        return ignore("a reply for another mapping (nonce, protocol or port differ)");
+        return ignore("another mapping");
     }
     if code != 0 {
         return failure();
@@ -113,7 +113,7 @@ pub fn parse_reply(
     while let [_, _, hi, lo, rest @ ..] = options {
         let padded = (usize::from(u16::from_be_bytes([*hi, *lo])) + 3) & !3;
         let Some(after) = rest.get(padded..) else {
-            return ignore("an option runs past the end of the reply");
+            return ignore("an option overruns the reply");
         };
         options = after;
     }
@@ -131,7 +131,7 @@ pub fn external_v4(assigned: Ipv6Addr) -> Result<Ipv4Addr, String> {
         Some(Ipv4Addr::UNSPECIFIED) => Err(super::natpmp::no_address_yet().to_string()),
         Some(ip) => Ok(ip),
         None => Err(format!(
-            "the router assigns {assigned}, an IPv6 address, not an IPv4 one"
+            "the router assigns {assigned}, not an IPv4 address"
         )),
     }
 }
@@ -155,14 +155,15 @@ pub fn ask(
     let mut nonce = [0u8; 12];
     udp::fill_random(&mut nonce);
     let map = build_request(client, &nonce, port, LIFETIME_SECS);
-    let (_, assigned) = udp::exchange(
+    let mut assigned = Ipv6Addr::UNSPECIFIED;
+    udp::exchange(
         &socket,
         gateway,
         &map,
         FIRST_WAIT,
         TRIES,
         timeout,
-        &mut |reply| parse_reply(&nonce, port, reply),
+        &mut |reply| parse_reply(&nonce, port, reply).map(|(_, got)| assigned = got),
     )?;
 
     // The mapping exists now: delete it (the same MAP with lifetime 0, RFC 6887 §15).
@@ -178,13 +179,11 @@ pub fn ask(
             wait,
             &mut |reply| match parse_reply(&nonce, port, reply)? {
                 (0, _) => Ok(()),
-                _ => Err(ParseOutcome::Ignore(
-                    "a reply to the MAP, not to its delete".to_string(),
-                )),
+                _ => Err(ParseOutcome::Ignore("the MAP's reply again".to_string())),
             },
         );
     if let Err(why) = deleted {
-        log::warn!(target: "ddnsup", "pcp: router {gateway}: the mapping of UDP port {port} is not confirmed deleted ({why}); it expires by itself within {LIFETIME_SECS} s");
+        log::warn!(target: "ddnsup", "pcp@{gateway}: mapping of UDP port {port} not confirmed deleted ({why}); it expires in 2 minutes");
     }
     external_v4(assigned)
 }

@@ -145,10 +145,10 @@ fn other_datagrams_are_ignored() {
     // Lengths: not a multiple of 4, over 1100.
     let mut odd = good.clone();
     odd.push(0);
-    assert!(ignores(&odd).contains("multiple of 4"));
+    assert!(ignores(&odd).contains("length"));
     let mut huge = good.clone();
     huge.extend_from_slice(&[0; 1044]);
-    assert!(ignores(&huge).contains("multiple of 4"));
+    assert!(ignores(&huge).contains("length"));
     // 1100 bytes of padding options are fine.
     let mut options = Vec::new();
     for _ in 0..260 {
@@ -180,7 +180,7 @@ fn the_external_address_must_be_ipv4_and_assigned() {
             .contains("no external address yet")
     );
     let why = external_v4("2a01:4f8::1".parse().unwrap()).unwrap_err();
-    assert!(why.contains("an IPv6 address, not an IPv4 one"), "{why}");
+    assert_eq!(why, "the router assigns 2a01:4f8::1, not an IPv4 address");
 }
 
 #[test]

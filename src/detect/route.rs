@@ -15,8 +15,8 @@ const UP_GATEWAY: u32 = 0x0003;
 
 /// One default route (destination and mask 0.0.0.0, up, through a gateway).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DefaultRoute {
-    pub iface: String,
+pub struct DefaultRoute<'a> {
+    pub iface: &'a str,
     pub gateway: Ipv4Addr,
     pub metric: u32,
 }
@@ -34,13 +34,13 @@ fn hex32(text: &str) -> Option<u32> {
 /// `Iface Destination Gateway Flags RefCnt Use Metric Mask ...`, addresses as the kernel's
 /// big-endian word printed as a native `u32` (so its bytes are `value.to_ne_bytes()`).
 /// Lines that do not read so are skipped; at most [`MAX_ROUTES_LINES`] lines are read.
-pub fn parse_routes(text: &str) -> Vec<DefaultRoute> {
+pub fn parse_routes(text: &str) -> Vec<DefaultRoute<'_>> {
     let mut routes = Vec::new();
     for line in text.lines().skip(1).take(MAX_ROUTES_LINES) {
-        let f: Vec<&str> = line.split_whitespace().take(8).collect();
-        let [iface, dest, gateway, flags, _, _, metric, mask] = f[..] else {
-            continue;
-        };
+        let mut f = line.split_whitespace();
+        let mut next = || f.next().unwrap_or_default();
+        let (iface, dest, gateway, flags) = (next(), next(), next(), next());
+        let (_, _, metric, mask) = (next(), next(), next(), next());
         let (Some(0), Some(0), Some(gateway), Ok(flags), Ok(metric)) = (
             hex32(dest),
             hex32(mask),
@@ -52,7 +52,7 @@ pub fn parse_routes(text: &str) -> Vec<DefaultRoute> {
         };
         if flags & UP_GATEWAY == UP_GATEWAY && iface.len() <= 15 {
             routes.push(DefaultRoute {
-                iface: iface.to_string(),
+                iface,
                 gateway: Ipv4Addr::from(gateway.to_ne_bytes()),
                 metric,
             });
@@ -104,7 +104,7 @@ pub fn bind_to_device(socket: &UdpSocket, name: &str) -> Result<(), String> {
     let e = std::io::Error::last_os_error();
     Err(match e.raw_os_error() {
         Some(libc::EPERM) => {
-            format!("binding to interface {name} needs root (or the CAP_NET_RAW capability)")
+            format!("binding to {name} needs root or CAP_NET_RAW")
         }
         Some(libc::ENODEV) => format!("no such interface {name}"),
         _ => format!("cannot bind to interface {name}: {e}"),

@@ -23,9 +23,9 @@ fn table(lines: &[String]) -> String {
     text
 }
 
-fn route(iface: &str, gateway: [u8; 4], metric: u32) -> DefaultRoute {
+fn route(iface: &str, gateway: [u8; 4], metric: u32) -> DefaultRoute<'_> {
     DefaultRoute {
-        iface: iface.to_string(),
+        iface,
         gateway: Ipv4Addr::from(gateway),
         metric,
     }

@@ -101,25 +101,26 @@ fn later(start: Instant, wait: Duration) -> Instant {
 }
 
 /// Sends `request` on `socket` (connected to `server`), again `first_wait` later if no
-/// answer came, each wait then doubled (at most [`MAX_WAIT`]), at most `tries` sends, and
-/// returns what `parse` makes of the first datagram from `server` it does not ignore. The
-/// whole exchange ends after `timeout`; ignored datagrams do not extend it.
-pub fn exchange<T>(
+/// answer came, each wait then doubled (at most [`MAX_WAIT`]), at most `tries` sends, until
+/// `parse` accepts a datagram from `server` (it keeps the answer: one copy of this loop
+/// serves every caller) or fails on one. The whole exchange ends after `timeout`; ignored
+/// datagrams do not extend it.
+pub fn exchange(
     socket: &UdpSocket,
     server: SocketAddr,
     request: &[u8],
     first_wait: Duration,
     tries: u32,
     timeout: Duration,
-    parse: &mut dyn FnMut(&[u8]) -> Result<T, ParseOutcome>,
-) -> Result<T, String> {
+    parse: &mut dyn FnMut(&[u8]) -> Result<(), ParseOutcome>,
+) -> Result<(), String> {
     let start = Instant::now();
     let deadline = later(start, timeout);
     let mut next_send = start;
     let mut wait = first_wait;
     let mut sent = 0;
     let mut ignored = Ignored::default();
-    let mut buffer = [0u8; BUFFER_BYTES];
+    let mut buffer = vec![0u8; BUFFER_BYTES];
     loop {
         let now = Instant::now();
         if sent < tries && now >= next_send {
@@ -147,7 +148,7 @@ pub fn exchange<T>(
         }
         if let Some(len) = receive(socket, server, &mut buffer, until, &mut ignored)? {
             match parse(buffer.get(..len).unwrap_or_default()) {
-                Ok(answer) => return Ok(answer),
+                Ok(()) => return Ok(()),
                 Err(ParseOutcome::Fail(why)) => return Err(why),
                 Err(ParseOutcome::Ignore(why)) => ignored.note(why),
             }
