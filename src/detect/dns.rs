@@ -1,13 +1,11 @@
 //! DNS echo sources: one plain UDP query to a resolver that answers with the asker's address
 //! (OpenDNS `myip.opendns.com` A/AAAA, Cloudflare `whoami.cloudflare` CH TXT).
+pub use super::udp::ParseOutcome;
 use crate::dnswire::{
     CLASS_IN, FLAG_QR, FLAG_TC, HEADER_LEN, ReadError, Reader, TYPE_A, TYPE_AAAA, encode_name,
 };
-use std::fmt;
-use std::fs::File;
-use std::io::{ErrorKind, Read};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
 
 /// The DNS port.
 const PORT: u16 = 53;
@@ -17,8 +15,6 @@ const TYPE_TXT: u16 = 16;
 const CLASS_CH: u16 = 3;
 /// Header flags of our query: a standard query (opcode 0) with RD set, as `dig` sends it.
 const QUERY_FLAGS: u16 = 0x0100;
-/// The receive buffer (plain DNS replies are at most 512 bytes; anything longer is refused).
-const REPLY_BUFFER: usize = 4096;
 /// At most this many answer records are read.
 const MAX_ANSWERS: u16 = 16;
 
@@ -97,24 +93,6 @@ pub fn build_query(kind: DnsKind, v6: bool, id: u16) -> Vec<u8> {
     message.extend_from_slice(&question.qtype.to_be_bytes());
     message.extend_from_slice(&question.qclass.to_be_bytes());
     message
-}
-
-/// Why a datagram gave no address.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ParseOutcome {
-    /// Not a reply to this query (too short, another ID, not a reply, another question): a
-    /// stale or spoofed datagram. Drop it and keep waiting.
-    Ignore(String),
-    /// The reply to this query, and it carries no usable address: stop and report this.
-    Fail(String),
-}
-
-impl fmt::Display for ParseOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParseOutcome::Ignore(why) | ParseOutcome::Fail(why) => f.write_str(why),
-        }
-    }
 }
 
 fn ignore(why: &str) -> ParseOutcome {
@@ -290,25 +268,17 @@ fn address_from(kind: DnsKind, v6: bool, data: &[u8]) -> Result<IpAddr, String> 
     }
 }
 
-/// A random query ID: two bytes of /dev/urandom, else the time mixed with the process id.
+/// A random query ID, from /dev/urandom when it can be read.
 fn random_id() -> u16 {
     let mut bytes = [0u8; 2];
-    let read = File::open("/dev/urandom").and_then(|mut file| file.read_exact(&mut bytes));
-    if read.is_ok() {
-        return u16::from_be_bytes(bytes);
-    }
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let mixed = nanos ^ u128::from(std::process::id()).rotate_left(17);
-    (mixed ^ (mixed >> 16) ^ (mixed >> 32) ^ (mixed >> 48)) as u16
+    super::udp::fill_random(&mut bytes);
+    u16::from_be_bytes(bytes)
 }
 
-/// Sends one query from a fresh UDP socket bound to an unspecified address of the server's
-/// family with port 0 (the kernel picks a random source port), with a random ID, and waits
-/// for the answer until `timeout` elapses in total. Datagrams from other addresses and ones
-/// that are not a reply to this query are ignored without extending the deadline.
+/// Sends one query from a fresh UDP socket (see [`super::udp::open`]; bound to `device` when
+/// one is named) with a random ID, and waits for the answer until `timeout` elapses in total,
+/// with no retransmission. Datagrams from other addresses and ones that are not a reply to
+/// this query are ignored without extending the deadline.
 pub fn query(
     kind: DnsKind,
     v6: bool,
@@ -316,74 +286,20 @@ pub fn query(
     device: Option<&str>,
     timeout: Duration,
 ) -> Result<IpAddr, String> {
-    let start = Instant::now();
-    // A timeout too large for the clock waits a day instead (the caller bounds it anyway).
-    let deadline = start
-        .checked_add(timeout)
-        .or_else(|| start.checked_add(Duration::from_secs(86_400)))
-        .unwrap_or(start);
-    let local = match server {
-        SocketAddr::V4(_) => SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)),
-        SocketAddr::V6(_) => SocketAddr::from((Ipv6Addr::UNSPECIFIED, 0)),
-    };
-    let socket = UdpSocket::bind(local).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
-    if let Some(name) = device {
-        super::route::bind_to_device(&socket, name)?;
-    }
-    // Connecting filters other senders in the kernel and reports "port unreachable".
-    socket
-        .connect(server)
-        .map_err(|e| format!("cannot reach the server: {e}"))?;
+    let socket = super::udp::open(server, device)?;
     let id = random_id();
-    socket
-        .send(&build_query(kind, v6, id))
-        .map_err(|e| format!("cannot send the query: {e}"))?;
-
-    let mut buffer = vec![0u8; REPLY_BUFFER];
-    let mut ignored = 0usize;
-    let mut last_ignored = String::new();
-    loop {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            let mut why = format!("no reply within {timeout:?}");
-            if ignored > 0 {
-                why.push_str(&format!(
-                    " (ignored {ignored} datagram(s), the last one: {last_ignored})"
-                ));
-            }
-            return Err(why);
-        }
-        socket
-            .set_read_timeout(Some(remaining))
-            .map_err(|e| format!("cannot wait for the reply: {e}"))?;
-        match socket.recv_from(&mut buffer) {
-            Ok((len, from)) => {
-                if from.ip() != server.ip() || from.port() != server.port() {
-                    ignored += 1;
-                    last_ignored = format!("sent from {from}");
-                    continue;
-                }
-                let datagram = buffer.get(..len).unwrap_or_default();
-                match parse_reply(kind, v6, id, datagram) {
-                    Ok(ip) => return Ok(ip),
-                    Err(ParseOutcome::Fail(why)) => return Err(why),
-                    Err(ParseOutcome::Ignore(why)) => {
-                        ignored += 1;
-                        last_ignored = why;
-                    }
-                }
-            }
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(e) if e.kind() == ErrorKind::ConnectionRefused => {
-                return Err(format!(
-                    "port {} unreachable (connection refused)",
-                    server.port()
-                ));
-            }
-            Err(e) => return Err(format!("cannot receive the reply: {e}")),
-        }
-    }
+    let request = build_query(kind, v6, id);
+    let mut ip = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+    super::udp::exchange(
+        &socket,
+        server,
+        &request,
+        timeout,
+        1,
+        timeout,
+        &mut |reply| parse_reply(kind, v6, id, reply).map(|got| ip = got),
+    )?;
+    Ok(ip)
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! DNS echo tests with real sockets: random IDs, and queries against a loopback server thread.
 use super::tests::{PTR, V4, V6, ip4, ip6, message, rr, txt};
 use super::*;
+use std::net::UdpSocket;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
+use std::time::Instant;
 
 #[test]
 fn random_ids_vary() {

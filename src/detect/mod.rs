@@ -6,6 +6,7 @@ pub mod natpmp;
 pub mod pcp;
 pub mod route;
 pub mod source;
+pub mod udp;
 pub mod upnp;
 pub mod web;
 pub mod xml;
