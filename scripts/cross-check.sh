@@ -6,7 +6,8 @@
 # Usage: scripts/cross-check.sh [--panic-messages] [--out DIR] [TARGET[:slim]...]
 #   TARGET            any of the six below; default: all six. The router targets (std from
 #                     source: mips, mipsel, arm, armv7) build with every provider but without
-#                     the importers (--features api); x86_64 and aarch64 with the defaults.
+#                     the importers (--features api; arm and armv7 with upnp too, MIPS
+#                     without it); x86_64 and aarch64 with the defaults.
 #                     TARGET:slim builds the small router build (--no-default-features: no
 #                     JSON-API providers) with its own budget line
 #   --panic-messages  keep panic messages in the std-from-source builds (drops
@@ -298,7 +299,13 @@ build_target() {
         target_dir=$TARGET_DIR/slim
     elif [[ $(std_kind "$target") == source ]]; then
         # The router build: every provider, no importers (they run on any Linux box; 68 KB).
-        cargo_args+=(--no-default-features --features api)
+        # The MIPS builds leave out the upnp source too (16 KB; on the router itself
+        # interface:, natpmp and pcp serve); the ARM ones keep it, since the armhf .deb (a
+        # Raspberry Pi behind the router) is made from the armv7 build.
+        case $target in
+            mips*) cargo_args+=(--no-default-features --features api) ;;
+            *) cargo_args+=(--no-default-features --features api,upnp) ;;
+        esac
     fi
     if [[ $(std_kind "$target") == source ]]; then
         flags+=" -C link-self-contained=no -Z location-detail=none -Z fmt-debug=shallow"

@@ -367,8 +367,8 @@ fn a_refusing_router_moves_on_to_the_next_source() {
     assert_eq!(provider.last().unwrap().param("ip"), Some(IP1));
     for said in [
         format!(
-            "natpmp@{}: router {}: the router answers result code 2, not authorized",
-            natpmp_refuses.addr, natpmp_refuses.addr
+            "natpmp@{}: the router answers result code 2, not authorized",
+            natpmp_refuses.addr
         ),
         "result code 2, NOT_AUTHORIZED".to_string(),
         "the router speaks PCP, not NAT-PMP; use pcp".to_string(),
@@ -397,9 +397,12 @@ fn a_router_behind_another_nat_is_refused() {
     expect_code(&out, 1);
     assert_eq!(provider.count(), 0);
     for said in [
-        format!("router {} reports 10.0.0.5, a private address", natpmp.addr),
         format!(
-            "router {} reports 100.64.1.2, a carrier-grade NAT address",
+            "natpmp@{}: the router reports 10.0.0.5, a private address",
+            natpmp.addr
+        ),
+        format!(
+            "pcp@{}: the router reports 100.64.1.2, a carrier-grade NAT address",
             pcp.addr
         ),
     ] {

@@ -256,7 +256,7 @@ fn a_router_behind_another_nat_is_refused() {
     assert_eq!(provider.count(), 0);
     assert!(
         out.stderr.contains(&format!(
-            "router 127.0.0.1:{} reports 100.64.12.34",
+            "router 127.0.0.1:{}: the router reports 100.64.12.34",
             gw.port()
         )) && out.stderr.contains("double NAT"),
         "{}",

@@ -7,8 +7,10 @@ pub mod pcp;
 pub mod route;
 pub mod source;
 pub mod udp;
+#[cfg(feature = "upnp")]
 pub mod upnp;
 pub mod web;
+#[cfg(feature = "upnp")]
 pub mod xml;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

@@ -1,8 +1,7 @@
 //! The configured address sources of one family, tried in order, with optional agreement.
 use super::dns::{self, DnsKind};
 use super::{
-    Family, check_public, command, iface, natpmp, parse_public, pcp, route, upnp, web,
-    why_not_public,
+    Family, check_public, command, iface, natpmp, parse_public, pcp, route, web, why_not_public,
 };
 use crate::error::Error;
 use crate::fields::check_url;
@@ -90,6 +89,11 @@ impl Source {
             return Ok(Source::Command(argv));
         }
         if let Some(spec) = text.strip_prefix("upnp") {
+            if cfg!(not(feature = "upnp")) {
+                return Err(format!(
+                    "\"{text}\": this build has no upnp source (the router builds leave it out); use natpmp or pcp, which most routers also answer"
+                ));
+            }
             return match spec.strip_prefix('@') {
                 None if spec.is_empty() => Ok(Source::Upnp(None)),
                 Some(url) if url.starts_with("http://") && check_url(url, true).is_ok() => {
@@ -239,23 +243,38 @@ impl Source {
 
     /// Asks the source once; the answer is already checked to be public and of `family`.
     fn ask(&self, client: &Client, family: Family) -> Result<IpAddr, String> {
-        let v6 = family == Family::V6;
-        let what = self.describe();
         let timeout = Duration::from_secs(client.timeout_secs);
         match self {
+            // A web source's messages already name its host and path.
             Source::Web(url) => web::ask(client, url, family),
-            Source::Interface(name) => {
-                interface_address(name, family).map_err(|e| format!("{what}: {e}"))
-            }
+            _ => self
+                .ask_local(client, family, timeout)
+                .map_err(|e| format!("{}: {e}", self.describe())),
+        }
+    }
+
+    /// [`Source::ask`] for the sources other than the web: the error without the source's
+    /// name, which the caller puts in front once.
+    fn ask_local(
+        &self,
+        client: &Client,
+        family: Family,
+        timeout: Duration,
+    ) -> Result<IpAddr, String> {
+        let v6 = family == Family::V6;
+        match self {
+            Source::Web(_) => Err("not a local source".to_string()),
+            Source::Interface(name) => interface_address(name, family),
             Source::Dns {
                 kind,
                 server,
                 device,
             } => {
                 let server = server.unwrap_or_else(|| kind.default_server(v6));
-                let ip = dns::query(*kind, v6, server, device.as_deref(), timeout)
-                    .map_err(|e| format!("{what}: {e}"))?;
-                check_public(ip, family).map_err(|e| format!("{what}: {e}"))
+                check_public(
+                    dns::query(*kind, v6, server, device.as_deref(), timeout)?,
+                    family,
+                )
             }
             Source::Gateway {
                 protocol,
@@ -263,34 +282,43 @@ impl Source {
                 device,
             } => {
                 let device = device.as_deref();
-                let (gateway, at) = match gateway {
-                    Some(g) => (*g, what),
-                    None => {
-                        let ip =
-                            route::default_gateway(device).map_err(|e| format!("{what}: {e}"))?;
-                        let g = SocketAddr::new(IpAddr::V4(ip), GATEWAY_PORT);
-                        (g, format!("{what} (router {g})"))
-                    }
+                let (gateway, named) = match gateway {
+                    Some(g) => (*g, true),
+                    None => (
+                        SocketAddr::new(IpAddr::V4(route::default_gateway(device)?), GATEWAY_PORT),
+                        false,
+                    ),
                 };
-                let ip = match protocol {
+                match protocol {
                     GatewayProtocol::NatPmp => natpmp::ask(gateway, device, timeout),
                     GatewayProtocol::Pcp => pcp::ask(gateway, device, timeout),
                 }
-                .map_err(|e| format!("{at}: {e}"))?;
-                router_address(ip).map_err(|e| format!("{at}: {e}"))
+                .and_then(router_address)
+                .map_err(|e| {
+                    if named {
+                        e
+                    } else {
+                        format!("router {gateway}: {e}")
+                    }
+                })
             }
-            Source::Upnp(location) => {
-                let (router, ip) = upnp::ask(client, location.as_deref(), timeout)
-                    .map_err(|e| format!("{what}: {e}"))?;
-                router_address(ip).map_err(|e| format!("{what} (router {router}): {e}"))
-            }
-            Source::Command(argv) => {
-                let out =
-                    command::run(argv, family, timeout).map_err(|e| format!("{what}: {e}"))?;
-                parse_public(&out, family).map_err(|e| format!("{what}: {e}"))
-            }
+            Source::Upnp(location) => ask_upnp(client, location.as_deref(), timeout),
+            Source::Command(argv) => parse_public(&command::run(argv, family, timeout)?, family),
         }
     }
+}
+
+/// Asks a UPnP gateway (see `upnp.rs`) and checks what it reports.
+#[cfg(feature = "upnp")]
+fn ask_upnp(client: &Client, location: Option<&str>, timeout: Duration) -> Result<IpAddr, String> {
+    let (router, ip) = super::upnp::ask(client, location, timeout)?;
+    router_address(ip).map_err(|e| format!("router {router}: {e}"))
+}
+
+/// A build without the `upnp` feature refuses `upnp` in the config already.
+#[cfg(not(feature = "upnp"))]
+fn ask_upnp(_: &Client, _: Option<&str>, _: Duration) -> Result<IpAddr, String> {
+    Err("not in this build".to_string())
 }
 
 /// `NAME%IFACE` -> (`NAME`, `Some(IFACE)`) for the sources that can be bound to an interface
