@@ -534,10 +534,11 @@ print("ddnsup-%016x.lock" % h)' "$1" 2>/dev/null) || return 0
 
 # --- packages ---------------------------------------------------------------------------
 declare -A NEED=([/usr/bin/time]=time [openssl]=openssl [inadyn]=inadyn [ddclient]=ddclient
-                 [ip]=iproute2 [unshare]=util-linux [timeout]=coreutils [/usr/bin/python3]=python3)
+                 [ip]=iproute2 [unshare]=util-linux [timeout]=coreutils [/usr/bin/python3]=python3
+                 [/usr/share/perl5/IO/Socket/SSL.pm]=libio-socket-ssl-perl)
 MISSING=()
 for c in "${!NEED[@]}"; do
-    command -v "$c" >/dev/null 2>&1 || MISSING+=("${NEED[$c]}")
+    command -v "$c" >/dev/null 2>&1 || [[ $c == /* && -e $c ]] || MISSING+=("${NEED[$c]}")
 done
 if [[ ${#MISSING[@]} -gt 0 ]]; then
     say "footprint: installing ${MISSING[*]}"
