@@ -176,6 +176,41 @@ fn a_control_url_on_another_host_is_never_asked() {
 }
 
 #[test]
+fn a_redirect_off_the_router_is_not_followed() {
+    let env = Env::new("upnp-redirect");
+    // The other host would answer both steps, with an address ddnsup must not take.
+    let elsewhere = router(xml(&description(WAN_IP, "/ctl/IPConn")), xml(&soap_ok(IP1)));
+    let to = |path: &str| {
+        Reply::status(302, "").with_header("Location", &format!("{}{path}", elsewhere.url()))
+    };
+    let description_moved = router(to("/rootDesc.xml"), xml(&soap_ok(IP1)));
+    let control_moved = router(xml(&description(WAN_IP, "/ctl/IPConn")), to("/ctl/IPConn"));
+    let web = env.ip_source(&[IP2]);
+    let provider = env.server(vec![Reply::ok("OK")]);
+    env.write_config(
+        3,
+        &[
+            location(&description_moved),
+            location(&control_moved),
+            web.url(),
+        ],
+        &record(&provider),
+    );
+    let out = env.run(&["-v"]);
+    expect_code(&out, 0);
+    assert_eq!(provider.last().unwrap().param("ip"), Some(IP2));
+    assert_eq!(elsewhere.count(), 0, "{}", out.stderr);
+    for moved in [&description_moved, &control_moved] {
+        let said = format!(
+            "127.0.0.1:{}: redirected to another host (127.0.0.1:{}); not followed",
+            moved.port(),
+            elsewhere.port()
+        );
+        assert!(out.stderr.contains(&said), "{said}: {}", out.stderr);
+    }
+}
+
+#[test]
 fn garbage_and_oversized_replies_are_refused() {
     let env = Env::new("upnp-garbage");
     let desc = || xml(&description(WAN_IP, "/ctl/IPConn"));

@@ -59,7 +59,7 @@ pub fn ask(
         within.send(req).map_err(|e| e.to_string())
     };
     let at = |e: String| format!("router {router}: {e}");
-    let description = send(&Request::get(location)).map_err(at)?;
+    let description = send(&Request::get(location).origin_only()).map_err(at)?;
     if description.status != 200 {
         return Err(at(format!(
             "device description: HTTP {}",
@@ -204,6 +204,7 @@ pub fn parse_description(
 /// The SOAP request for GetExternalIPAddress of `service` at `control_url`.
 pub fn build_soap(control_url: &str, service: &str) -> Request {
     let mut req = Request::get(control_url)
+        .origin_only()
         .header("Content-Type", "text/xml; charset=\"utf-8\"")
         .header("SOAPAction", format!("\"{service}#GetExternalIPAddress\""));
     req.method = Method::Post;

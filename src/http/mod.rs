@@ -67,6 +67,9 @@ pub struct Request {
     pub raw_secrets: Vec<String>,
     /// The reply itself is a credential (a login's session): `-v` shows only its size.
     pub reply_is_secret: bool,
+    /// Redirects are followed only on the same origin (a router's UPnP device: its answers
+    /// must come from the router itself).
+    pub origin_only: bool,
 }
 
 #[derive(Clone, PartialEq)]
@@ -88,7 +91,14 @@ impl Request {
             path_secrets: Vec::new(),
             raw_secrets: Vec::new(),
             reply_is_secret: false,
+            origin_only: false,
         }
+    }
+
+    /// Follows redirects on the same origin only.
+    pub fn origin_only(mut self) -> Request {
+        self.origin_only = true;
+        self
     }
 
     /// Marks the reply as a credential, never shown.
@@ -370,7 +380,7 @@ impl Client {
                 Error::transient(format!("HTTP {} without a Location", reply.status))
             })?;
             let next = resolve_redirect(&url, location)?;
-            check_redirect(&url, &next, req.carries_secret())?;
+            check_redirect(&url, &next, req.carries_secret() || req.origin_only)?;
             if reply.status == 303 {
                 method = Method::Get;
             }
@@ -469,17 +479,17 @@ pub fn resolve_redirect(from: &str, location: &str) -> Result<String, Error> {
     }
 }
 
-/// Never from https to http; with credentials, never to another origin.
-pub fn check_redirect(from: &str, to: &str, carries_secret: bool) -> Result<(), Error> {
+/// Never from https to http; with credentials (or `same_origin`), never to another origin.
+pub fn check_redirect(from: &str, to: &str, same_origin: bool) -> Result<(), Error> {
     if from.starts_with("https://") && !to.starts_with("https://") {
         return Err(Error::transient(format!(
             "{}: redirected from https to plain http; not followed",
             host_of(from)
         )));
     }
-    if carries_secret && !origin_of(from).eq_ignore_ascii_case(origin_of(to)) {
+    if same_origin && !origin_of(from).eq_ignore_ascii_case(origin_of(to)) {
         return Err(Error::transient(format!(
-            "{}: redirected to another host ({}); credentials not sent there",
+            "{}: redirected to another host ({}); not followed: credentials not sent there, and a router answers only for itself",
             host_of(from),
             host_of(to)
         )));
