@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
-use support::{BIN_VAR, MockServer, NetNs, Output, RUNNER_VAR, Reply, Run, program_words, script};
+use support::{MockServer, NetNs, Output, Reply, script};
 
 /// What the mock sends for one datagram it received.
 enum Out {
@@ -448,27 +448,13 @@ fn a_silent_router_costs_at_most_the_timeout() {
 
 /// Runs ddnsup inside `ns` with `env`'s config.
 fn run_in(ns: &NetNs, env: &Env, extra: &[&str]) -> Output {
-    let words = program_words(
-        None,
-        std::env::var_os(BIN_VAR),
-        std::env::var(RUNNER_VAR).ok(),
-    );
-    Run::new()
-        .program("ip")
-        .args(["netns", "exec", ns.name()])
-        .args(words)
-        .args(["-c", env.config.to_str().unwrap()])
-        .args(extra)
-        .deadline_secs(60)
-        .output()
+    ns.run_ddnsup(&env.config, extra)
 }
 
 /// A namespace holding the other end `peer` of `lan`'s veth `dev`, with `cidr` on it.
 fn uplink(lan: &NetNs, dev: &str, peer: &str, lan_cidr: &str, peer_cidr: &str) -> Option<NetNs> {
     let other = NetNs::create(peer)?;
-    lan.add_veth(dev, peer);
-    lan.ip(&["link", "set", peer, "netns", other.name()]);
-    other.ip(&["link", "set", peer, "up"]);
+    lan.veth_to(dev, &other, peer);
     other.add_addr(peer, peer_cidr, &[]);
     lan.add_addr(dev, lan_cidr, &[]);
     Some(other)

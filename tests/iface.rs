@@ -4,21 +4,11 @@ mod harness;
 mod support;
 
 use harness::*;
-use support::{BIN_VAR, MockServer, NetNs, Output, RUNNER_VAR, Reply, Run, program_words, script};
+use support::{MockServer, NetNs, Output, Reply, script};
 
 /// Runs ddnsup inside `ns` with `env`'s config.
 fn run_in(ns: &NetNs, env: &Env, extra: &[&str]) -> Output {
-    let words = program_words(
-        None,
-        std::env::var_os(BIN_VAR),
-        std::env::var(RUNNER_VAR).ok(),
-    );
-    let mut run = Run::new()
-        .program("ip")
-        .args(["netns", "exec", ns.name()])
-        .args(words);
-    run = run.args(["-c", env.config.to_str().unwrap()]).args(extra);
-    run.deadline_secs(60).output()
+    ns.run_ddnsup(&env.config, extra)
 }
 
 fn config(env: &Env, provider: &MockServer, family: &str) {

@@ -17,9 +17,7 @@ use std::fs;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use support::{
-    BIN_VAR, MockServer, NetNs, Output, RUNNER_VAR, Reply, Run, program_words, script, wait_until,
-};
+use support::{MockServer, NetNs, Output, Reply, is_root, script, wait_until};
 
 const REQUIRE_VAR: &str = "DDNSUP_TEST_REQUIRE_MINIUPNPD";
 const MINIUPNPD: &str = "/usr/sbin/miniupnpd";
@@ -65,28 +63,6 @@ struct Home {
     log: std::path::PathBuf,
 }
 
-/// A veth pair with one end in each namespace, both up.
-fn veth(a: &NetNs, a_name: &str, b: &NetNs, b_name: &str) {
-    let status = Command::new("ip")
-        .args([
-            "link",
-            "add",
-            a_name,
-            "netns",
-            a.name(),
-            "type",
-            "veth",
-            "peer",
-            "name",
-        ])
-        .args([b_name, "netns", b.name()])
-        .status()
-        .expect("ip link add");
-    assert!(status.success(), "ip link add {a_name} / {b_name}");
-    a.ip(&["link", "set", a_name, "up"]);
-    b.ip(&["link", "set", b_name, "up"]);
-}
-
 impl Home {
     /// The home network with the router's WAN address `wan_cidr` and miniupnpd started.
     fn start(tag: &str, wan_cidr: &str) -> Option<Home> {
@@ -102,8 +78,8 @@ impl Home {
         let lan = NetNs::create(&format!("{tag}-lan"))?;
         let router = NetNs::create(&format!("{tag}-rtr"))?;
         let wan = NetNs::create(&format!("{tag}-wan"))?;
-        veth(&lan, "lan0", &router, "rlan");
-        veth(&router, "rwan", &wan, "wan0");
+        lan.veth_to("lan0", &router, "rlan");
+        router.veth_to("rwan", &wan, "wan0");
         lan.add_addr("lan0", "192.168.77.2/24", &[]);
         lan.ip(&["route", "add", "default", "via", ROUTER_LAN]);
         router.add_addr("rlan", &format!("{ROUTER_LAN}/24"), &[]);
@@ -175,19 +151,7 @@ impl Home {
 
     /// Runs ddnsup in the LAN namespace.
     fn run(&self, extra: &[&str]) -> Output {
-        let words = program_words(
-            None,
-            std::env::var_os(BIN_VAR),
-            std::env::var(RUNNER_VAR).ok(),
-        );
-        Run::new()
-            .program("ip")
-            .args(["netns", "exec", self.lan.name()])
-            .args(words)
-            .args(["-c", self.env.config.to_str().unwrap()])
-            .args(extra)
-            .deadline_secs(60)
-            .output()
+        self.lan.run_ddnsup(&self.env.config, extra)
     }
 
     /// Moves the router's WAN to another address, as a provider's reconnect does.
@@ -217,17 +181,6 @@ impl Drop for Home {
         }
         // miniupnpd runs under `ip netns exec`, which execs it: the child is the daemon.
     }
-}
-
-fn is_root() -> bool {
-    fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|ids| ids.split_whitespace().nth(1).map(|u| u == "0"))
-        })
-        .unwrap_or(false)
 }
 
 /// One source learns the WAN address from miniupnpd, sends it once, sends nothing while it

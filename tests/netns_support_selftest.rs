@@ -5,6 +5,10 @@
 #[allow(dead_code)]
 #[path = "support/netns.rs"]
 mod netns;
+// netns.rs runs the binary through run.rs (`NetNs::run_ddnsup`).
+#[allow(dead_code)]
+#[path = "support/run.rs"]
+mod run;
 
 use netns::{
     IFA_F_DADFAILED, IFA_F_DEPRECATED, IFA_F_NODAD, IFA_F_PERMANENT, IFA_F_TEMPORARY,

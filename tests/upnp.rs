@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
-use support::{BIN_VAR, MockServer, NetNs, Output, RUNNER_VAR, Reply, Run, program_words, route};
+use support::{MockServer, NetNs, Output, Reply, route};
 
 const WAN_IP: &str = "urn:schemas-upnp-org:service:WANIPConnection:1";
 const WAN_PPP: &str = "urn:schemas-upnp-org:service:WANPPPConnection:1";
@@ -373,24 +373,11 @@ impl Lan {
     fn create(tag: &str, answers: fn(u16) -> Vec<String>, soap: String) -> Option<Lan> {
         let lan = NetNs::create(&format!("{tag}-lan"))?;
         let gw = NetNs::create(&format!("{tag}-gw"))?;
-        lan.ip(&[
-            "link",
-            "add",
-            "lan0",
-            "type",
-            "veth",
-            "peer",
-            "name",
-            "gw0",
-            "netns",
-            gw.name(),
-        ]);
+        lan.veth_to("lan0", &gw, "gw0");
         lan.add_addr("lan0", &format!("{LAN_ADDR}/24"), &[]);
-        lan.ip(&["link", "set", "lan0", "up"]);
         lan.ip(&["route", "add", "default", "via", GW_ADDR]);
         gw.add_addr("gw0", &format!("{GW_ADDR}/24"), &[]);
         gw.add_addr("gw0", &format!("{OTHER_ADDR}/24"), &[]);
-        gw.ip(&["link", "set", "gw0", "up"]);
         let desc = description(WAN_IP, "/ctl/IPConn");
         let (http, port) = gw.run_inside(move || serve_http(desc, soap));
         let ssdp = gw.run_inside(move || respond_ssdp(answers(port)));
@@ -404,19 +391,7 @@ impl Lan {
     }
 
     fn run(&self, env: &Env, extra: &[&str]) -> Output {
-        let words = program_words(
-            None,
-            std::env::var_os(BIN_VAR),
-            std::env::var(RUNNER_VAR).ok(),
-        );
-        Run::new()
-            .program("ip")
-            .args(["netns", "exec", self.lan.name()])
-            .args(words)
-            .args(["-c", env.config.to_str().unwrap()])
-            .args(extra)
-            .deadline_secs(60)
-            .output()
+        self.lan.run_ddnsup(&env.config, extra)
     }
 }
 

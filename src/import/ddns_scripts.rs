@@ -263,11 +263,7 @@ fn address_source(o: &mut Options, r: &mut Record, imported: &mut Imported, v6: 
             return;
         }
     };
-    let list = if v6 {
-        &mut imported.sources6
-    } else {
-        &mut imported.sources
-    };
+    let list = imported.sources_of(v6);
     if list.is_empty() {
         list.push(source);
     } else if !list.contains(&source) {

@@ -618,14 +618,7 @@ fn import_block(b: &Block, out: &mut Imported) -> Result<(), String> {
         notes.push(format!(
             "option checkip-server: ddnsup's sources are global: {src} added to [ip]"
         ));
-        push_unique(
-            if v6 {
-                &mut out.sources6
-            } else {
-                &mut out.sources
-            },
-            src,
-        );
+        push_unique(out.sources_of(v6), src);
     }
     if let Some(cmd) = get("checkip-command") {
         match super::command_source(first(cmd)) {
@@ -634,14 +627,7 @@ fn import_block(b: &Block, out: &mut Imported) -> Result<(), String> {
                     "option checkip-command: ddnsup's sources are global: {src} added to [ip]; {}",
                     super::COMMAND_NOTE
                 ));
-                push_unique(
-                    if v6 {
-                        &mut out.sources6
-                    } else {
-                        &mut out.sources
-                    },
-                    src,
-                );
+                push_unique(out.sources_of(v6), src);
             }
             Err(why) => notes.push(format!(
                 "option checkip-command (line {}): not carried over: {why}",

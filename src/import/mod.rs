@@ -45,6 +45,17 @@ pub struct Imported {
     pub notes: Vec<String>,
 }
 
+impl Imported {
+    /// The global source list of one family (`sources6` when `v6`).
+    pub fn sources_of(&mut self, v6: bool) -> &mut Vec<String> {
+        if v6 {
+            &mut self.sources6
+        } else {
+            &mut self.sources
+        }
+    }
+}
+
 /// An importer. An error names the line: "line 12: unterminated quote".
 pub type Parse = fn(&str) -> Result<Imported, String>;
 

@@ -27,6 +27,7 @@
 //! namespace is not reachable from a program run inside, but one started through
 //! [`NetNs::run_inside`] is.
 
+use super::run::{BIN_VAR, Output, RUNNER_VAR, Run, program_words};
 use std::fs::{self, File};
 use std::net::Ipv6Addr;
 use std::os::fd::AsRawFd;
@@ -146,6 +147,43 @@ impl NetNs {
         self.ip(&["link", "add", name, "type", "veth", "peer", "name", peer]);
         self.ip(&["link", "set", peer, "up"]);
         self.ip(&["link", "set", name, "up"]);
+    }
+
+    /// A veth pair with `name` here and `peer` in `other`, both ends up.
+    pub fn veth_to(&self, name: &str, other: &NetNs, peer: &str) {
+        self.ip(&[
+            "link",
+            "add",
+            name,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            peer,
+            "netns",
+            &other.name,
+        ]);
+        self.ip(&["link", "set", name, "up"]);
+        other.ip(&["link", "set", peer, "up"]);
+    }
+
+    /// Runs the ddnsup under test inside the namespace with `-c config` and `extra`
+    /// (`DDNSUP_TEST_BIN`/`DDNSUP_TEST_RUNNER` honoured), bounded to 60 s.
+    pub fn run_ddnsup(&self, config: &std::path::Path, extra: &[&str]) -> Output {
+        let words = program_words(
+            None,
+            std::env::var_os(BIN_VAR),
+            std::env::var(RUNNER_VAR).ok(),
+        );
+        Run::new()
+            .program("ip")
+            .args(["netns", "exec", &self.name])
+            .args(words)
+            .arg("-c")
+            .arg(config)
+            .args(extra)
+            .deadline_secs(60)
+            .output()
     }
 
     /// `ip -n ns addr add <cidr> dev <dev> [extra...]`, e.g. extra = `["nodad"]`, or
@@ -310,7 +348,7 @@ fn skip(why: String) -> Option<NetNs> {
 }
 
 /// Whether the effective user is root (from `/proc/self/status`, no libc call needed).
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     let Ok(status) = fs::read_to_string("/proc/self/status") else {
         return false;
     };
